@@ -1,0 +1,157 @@
+# SPDX-License-Identifier: LGPL-3.0-or-later
+# ReefBIOS build. `make` builds out/bios.bin; see README.md for the rest.
+
+OUT ?= out
+PYTHON := /usr/bin/python3
+CXX := g++
+LD := ld
+OBJCOPY := objcopy
+KCONFIG := $(PYTHON) scripts/kconfig.py
+KCONFIG_CONFIG ?= .config
+
+# ---- sources -------------------------------------------------------------
+# 16-bit only (runtime services, entry code, trampolines)
+SRC16 := src/entry16.S src/trampoline.S src/lib/far16.cc src/rtvars.cc \
+         src/svc/services.cc src/svc/int13.cc src/svc/int15.cc src/svc/int16.cc \
+         src/svc/int1a.cc src/svc/boot16.cc
+# 32-bit only (POST)
+SRC32 := src/post_entry.S src/fw/post.cc src/lib/call16.cc src/fw/fwcfg.cc \
+         src/fw/pci.cc src/fw/memmap.cc src/fw/platform.cc src/fw/optionrom.cc \
+         src/fw/shadow.cc
+# pure logic, also unit-tested on the host
+SRCLOGIC := src/fw/e820.cc src/fw/pci_alloc.cc src/fw/fwcfg_dir.cc
+# built in both firmware modes
+SRCBOTH := src/lib/string.cc src/lib/format.cc src/lib/console.cc src/lib/libgcc.cc \
+           src/hw/ata.cc src/hw/timer.cc src/hw/ps2.cc
+
+SRC16 := $(SRC16) $(SRCBOTH)
+SRC32 := $(SRC32) $(filter-out $(SRCBOTH),$(SRCLOGIC)) $(SRCBOTH)
+
+OBJ16 := $(patsubst %,$(OUT)/o16/%.o16,$(basename $(SRC16)))
+OBJ32 := $(patsubst %,$(OUT)/o32/%.o32,$(basename $(SRC32)))
+
+# ---- version -------------------------------------------------------------
+GIT_HASH := $(shell git rev-parse --short=10 HEAD 2>/dev/null)
+GIT_DIRTY := $(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+VERSION := 0.1-$(if $(GIT_HASH),g$(GIT_HASH)$(GIT_DIRTY),nogit)
+BIOS_DATE := $(shell git log -1 --format=%cd --date=format:%m/%d/%y 2>/dev/null || echo 01/01/26)
+ifeq ($(BIOS_DATE),)
+BIOS_DATE := 01/01/26
+endif
+
+# ---- flags ---------------------------------------------------------------
+FWFLAGS := -std=c++20 -ffreestanding -nostdinc -fno-exceptions -fno-rtti \
+  -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-pic -fno-pie \
+  -fno-stack-protector -fno-threadsafe-statics -fno-common \
+  -fno-tree-loop-distribute-patterns -fno-delete-null-pointer-checks \
+  -fno-strict-aliasing --param=min-pagesize=0 -mgeneral-regs-only \
+  -march=i686 -mtune=generic -mregparm=3 -mpreferred-stack-boundary=2 \
+  -ffunction-sections -fdata-sections -Os -g \
+  -Wall -Wextra -Werror -Wno-missing-field-initializers \
+  -Isrc -I$(OUT)
+ASFLAGS16 := -m16 -Isrc -I$(OUT) -DBIOS_DATE_STR='"$(BIOS_DATE)"'
+ASFLAGS32 := -m32 -Isrc -I$(OUT)
+DEPFLAGS = -MMD -MP -MF $@.d
+# `make V=1` shows the full commands.
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-7s %s\n' $(1) $(2)
+endif
+
+.PHONY: all defconfig olddefconfig menuconfig deps run test unit-test qemu-test bench clean FORCE
+.DELETE_ON_ERROR:
+
+all: $(OUT)/bios.bin
+
+# ---- configuration -------------------------------------------------------
+$(KCONFIG_CONFIG):
+	$(KCONFIG) defconfig Kconfig $@
+defconfig:
+	$(KCONFIG) defconfig Kconfig $(KCONFIG_CONFIG)
+olddefconfig:
+	$(KCONFIG) olddefconfig Kconfig $(KCONFIG_CONFIG)
+menuconfig:
+	$(KCONFIG) menuconfig Kconfig $(KCONFIG_CONFIG)
+
+$(OUT)/autoconf.h: $(KCONFIG_CONFIG) Kconfig
+	@mkdir -p $(OUT)
+	$(Q)$(KCONFIG) olddefconfig Kconfig $(KCONFIG_CONFIG) >/dev/null
+	$(Q)$(KCONFIG) header Kconfig $(KCONFIG_CONFIG) $@
+
+$(OUT)/version.h: FORCE
+	@mkdir -p $(OUT)
+	@printf '#pragma once\n#define REEF_VERSION "%s"\n' "$(VERSION)" > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+GEN := $(OUT)/autoconf.h $(OUT)/version.h
+
+# ---- compile -------------------------------------------------------------
+# 16-bit objects get every symbol prefixed with _r16_ so the same source can
+# also be built as 32-bit code (see src/rom.ld.S).
+$(OUT)/o16/%.o16: %.cc $(GEN)
+	@mkdir -p $(dir $@)
+	$(call say,CXX16,$<)
+	$(Q)$(CXX) $(FWFLAGS) -m16 -DREEF_MODE16 $(DEPFLAGS) -c $< -o $@.tmp
+	$(Q)$(OBJCOPY) --prefix-symbols=_r16_ $@.tmp $@ && rm -f $@.tmp
+$(OUT)/o16/%.o16: %.S $(GEN)
+	@mkdir -p $(dir $@)
+	$(call say,AS16,$<)
+	$(Q)$(CXX) $(ASFLAGS16) -DREEF_MODE16 $(DEPFLAGS) -c $< -o $@.tmp
+	$(Q)$(OBJCOPY) --prefix-symbols=_r16_ $@.tmp $@ && rm -f $@.tmp
+$(OUT)/o32/%.o32: %.cc $(GEN)
+	@mkdir -p $(dir $@)
+	$(call say,CXX32,$<)
+	$(Q)$(CXX) $(FWFLAGS) -m32 -DREEF_MODE32 $(DEPFLAGS) -c $< -o $@
+$(OUT)/o32/%.o32: %.S $(GEN)
+	@mkdir -p $(dir $@)
+	$(call say,AS32,$<)
+	$(Q)$(CXX) $(ASFLAGS32) -DREEF_MODE32 $(DEPFLAGS) -c $< -o $@
+
+# ---- link and check ------------------------------------------------------
+$(OUT)/rom.ld: src/rom.ld.S src/layout.h
+	@mkdir -p $(OUT)
+	$(call say,CPP,$@)
+	$(Q)cpp -P -undef -Isrc $< -o $@
+
+$(OUT)/bios.elf: $(OUT)/rom.ld $(OBJ16) $(OBJ32)
+	$(call say,LD,$@)
+	$(Q)$(LD) -m elf_i386 -nostdlib --no-check-sections --gc-sections -z noexecstack --no-warn-rwx-segments -T $(OUT)/rom.ld \
+	  -Map $(OUT)/bios.map -o $@ $(OBJ32) $(OBJ16)
+
+$(OUT)/bios.bin: $(OUT)/bios.elf scripts/checklayout.py
+	$(Q)$(OBJCOPY) -O binary $< $@.tmp
+	$(Q)$(PYTHON) scripts/checklayout.py $< $@.tmp
+	$(Q)mv $@.tmp $@
+
+-include $(shell find $(OUT) -name '*.d' 2>/dev/null)
+
+# ---- run, test, bench ----------------------------------------------------
+deps:
+	scripts/deps.sh
+
+run: deps
+	$(MAKE) all
+	scripts/run.sh
+
+test: deps
+	$(MAKE) all
+	$(MAKE) unit-test
+	$(MAKE) qemu-test
+
+unit-test:
+	cmake -S tests/unit -B $(OUT)/host -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	cmake --build $(OUT)/host -j2
+	cd $(OUT)/host && ctest --output-on-failure
+
+qemu-test: $(OUT)/bios.bin
+	$(PYTHON) -m pytest -v -p no:cacheprovider tests/qemu $(PYTEST_ARGS)
+
+bench: deps
+	$(MAKE) all
+	$(PYTHON) scripts/bench.py
+
+clean:
+	rm -rf $(OUT)

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+#include "fw/platform.h"
+
+#include "lib/bda.h"
+#include "lib/io.h"
+#include "lib/log.h"
+
+DECLARE_TEXT16(entry_iret);
+DECLARE_TEXT16(entry_nmi);
+DECLARE_TEXT16(entry_int05);
+DECLARE_TEXT16(entry_int08);
+DECLARE_TEXT16(entry_int09);
+DECLARE_TEXT16(entry_int0e);
+DECLARE_TEXT16(entry_int10_fixed);
+DECLARE_TEXT16(entry_int11);
+DECLARE_TEXT16(entry_int12);
+DECLARE_TEXT16(entry_int13);
+DECLARE_TEXT16(entry_int14);
+DECLARE_TEXT16(entry_int15);
+DECLARE_TEXT16(entry_int16);
+DECLARE_TEXT16(entry_int17);
+DECLARE_TEXT16(entry_int18);
+DECLARE_TEXT16(entry_int19);
+DECLARE_TEXT16(entry_int1a);
+DECLARE_TEXT16(entry_int40);
+DECLARE_TEXT16(entry_int70);
+DECLARE_TEXT16(entry_hwirq_master);
+DECLARE_TEXT16(entry_hwirq_slave);
+DECLARE_TEXT16(video_param_table);
+DECLARE_TEXT16(diskette_param_table);
+
+namespace reef {
+
+// The fixed (IBM-compatible) F-segment offsets the IVT points at; the build
+// checks that the image has the right code at each (scripts/checklayout.py).
+namespace fixed {
+constexpr u16 kInt13 = 0xE3FE, kInt19 = 0xE6F2, kInt14 = 0xE739, kInt16 = 0xE82E,
+              kInt09 = 0xE987, kInt40 = 0xEC59, kInt0E = 0xEF57, kInt17 = 0xEFD2,
+              kInt12 = 0xF841, kInt11 = 0xF84D, kInt15 = 0xF859, kInt1A = 0xFE6E,
+              kInt08 = 0xFEA5;
+}  // namespace fixed
+
+u8 cmos_read(u8 index) {
+    outb(u8(index | cmos::kNmiDisable), port::kCmosIndex);
+    return inb(port::kCmosData);
+}
+
+void cmos_write(u8 index, u8 val) {
+    outb(u8(index | cmos::kNmiDisable), port::kCmosIndex);
+    outb(val, port::kCmosData);
+}
+
+namespace {
+void set_vector(u8 vec, u16 seg, u16 off) { far_write<SegOff>(0, vec * 4u, SegOff{off, seg}); }
+void set_vector16(u8 vec, u16 off) { set_vector(vec, FSEG, off); }
+}  // namespace
+
+void ivt_setup() {
+    for (unsigned v = 0; v < 256; v++) set_vector16(u8(v), TEXT16_OFFSET(entry_iret));
+    // User vectors 60h-67h and the unused range above 78h are zero, as DOS
+    // and friends expect for "unhooked".
+    for (unsigned v = 0x60; v < 0x68; v++) set_vector(u8(v), 0, 0);
+    for (unsigned v = 0x78; v < 0x100; v++) set_vector(u8(v), 0, 0);
+    for (unsigned v = 0x08; v < 0x10; v++) set_vector16(u8(v), TEXT16_OFFSET(entry_hwirq_master));
+    for (unsigned v = 0x70; v < 0x78; v++) set_vector16(u8(v), TEXT16_OFFSET(entry_hwirq_slave));
+    set_vector16(0x02, TEXT16_OFFSET(entry_nmi));
+    set_vector16(0x05, TEXT16_OFFSET(entry_int05));
+    set_vector16(0x08, fixed::kInt08);
+    set_vector16(0x09, fixed::kInt09);
+    set_vector16(0x0E, fixed::kInt0E);
+    set_vector16(0x10, TEXT16_OFFSET(entry_int10_fixed));
+    set_vector16(0x11, fixed::kInt11);
+    set_vector16(0x12, fixed::kInt12);
+    set_vector16(0x13, fixed::kInt13);
+    set_vector16(0x14, fixed::kInt14);
+    set_vector16(0x15, fixed::kInt15);
+    set_vector16(0x16, fixed::kInt16);
+    set_vector16(0x17, fixed::kInt17);
+    set_vector16(0x18, TEXT16_OFFSET(entry_int18));
+    set_vector16(0x19, fixed::kInt19);
+    set_vector16(0x1A, fixed::kInt1A);
+    set_vector16(0x1D, TEXT16_OFFSET(video_param_table));
+    set_vector16(0x1E, TEXT16_OFFSET(diskette_param_table));
+    set_vector(0x1F, 0, 0);
+    set_vector16(0x40, fixed::kInt40);
+    set_vector(0x41, 0, 0);
+    set_vector(0x43, 0, 0);
+    set_vector(0x46, 0, 0);
+    set_vector16(0x70, TEXT16_OFFSET(entry_int70));
+}
+
+namespace {
+// A 16550 answers with its scratch register; an absent port reads 0xFF.
+bool uart_present(u16 base) {
+    outb(0x5A, u16(base + 7));
+    if (inb(u16(base + 7)) != 0x5A) return false;
+    outb(0xA5, u16(base + 7));
+    return inb(u16(base + 7)) == 0xA5;
+}
+bool lpt_present(u16 base) {
+    outb(0xAA, base);
+    return inb(base) == 0xAA;
+}
+}  // namespace
+
+void bda_setup(u32 ebda_base) {
+    far_fill(kBdaSeg, 0, 0, 0x100);
+    u16 equip = 0;
+    static constexpr u16 kComPorts[] = {0x3F8, 0x2F8, 0x3E8, 0x2E8};
+    int ncom = 0;
+    for (u16 p : kComPorts)
+        if (uart_present(p)) {
+            far_write<u16>(kBdaSeg, __builtin_offsetof(Bda, com_port) + 2u * ncom, p);
+            far_write<u8>(kBdaSeg, __builtin_offsetof(Bda, com_timeout) + unsigned(ncom), 0x01);
+            ncom++;
+        }
+    static constexpr u16 kLptPorts[] = {0x378, 0x278};
+    int nlpt = 0;
+    for (u16 p : kLptPorts)
+        if (lpt_present(p)) {
+            far_write<u16>(kBdaSeg, __builtin_offsetof(Bda, lpt_port) + 2u * nlpt, p);
+            far_write<u8>(kBdaSeg, __builtin_offsetof(Bda, lpt_timeout) + unsigned(nlpt), 0x14);
+            nlpt++;
+        }
+    equip |= u16(ncom << 9) | u16(nlpt << 14);
+    equip |= 0x0002;  // x87 coprocessor (every CPU QEMU models has one)
+    equip |= 0x0020;  // initial video mode: 80x25 colour
+    BDA_SET(equipment, equip);
+    BDA_SET(ebda_seg, u16(ebda_base >> 4));
+    BDA_SET(mem_kb, u16(ebda_base / 1024));
+    BDA_SET(kbd_head, u16(0x1E));
+    BDA_SET(kbd_tail, u16(0x1E));
+    BDA_SET(kbd_buf_start, u16(0x1E));
+    BDA_SET(kbd_buf_end, u16(0x3E));
+    BDA_SET(kbd_flag2, u8(0x10));  // enhanced (101/102-key) keyboard
+    // EBDA: zeroed, its size in KiB in the first byte.
+    __builtin_memset(reinterpret_cast<void*>(ebda_base), 0, EBDA_SIZE_KB * 1024);
+    *reinterpret_cast<u8*>(ebda_base) = EBDA_SIZE_KB;
+    dlog(2, "bda: %d serial, %d parallel ports; EBDA at 0x%x; %u KiB conventional\n", ncom, nlpt,
+         ebda_base, ebda_base / 1024);
+}
+
+namespace {
+using Pic1Cmd = IoReg<u8, port::kPic1Cmd>;
+using Pic1Data = IoReg<u8, port::kPic1Data>;
+using Pic2Cmd = IoReg<u8, port::kPic2Cmd>;
+using Pic2Data = IoReg<u8, port::kPic2Data>;
+constexpr u8 kIcw1Init = 0x11, kIcw4_8086 = 0x01;
+}  // namespace
+
+void pic_setup() {
+    Pic1Cmd::write(kIcw1Init);
+    Pic2Cmd::write(kIcw1Init);
+    Pic1Data::write(0x08);  // IRQ0-7  -> INT 08h-0Fh
+    Pic2Data::write(0x70);  // IRQ8-15 -> INT 70h-77h
+    Pic1Data::write(0x04);  // slave on IRQ2
+    Pic2Data::write(0x02);
+    Pic1Data::write(kIcw4_8086);
+    Pic2Data::write(kIcw4_8086);
+    Pic1Data::write(0xFB);  // everything masked but the cascade
+    Pic2Data::write(0xFF);
+}
+
+void pic_unmask(u8 irq) {
+    if (irq < 8) Pic1Data::write(u8(Pic1Data::read() & ~(1u << irq)));
+    else Pic2Data::write(u8(Pic2Data::read() & ~(1u << (irq - 8))));
+}
+
+void rtc_setup() {
+    cmos_write(cmos::kStatusA, 0x26);  // 32.768 kHz time base, 1024 Hz periodic rate
+    cmos_write(cmos::kStatusB, u8((cmos_read(cmos::kStatusB) & 0x06) | 0x02));  // keep format, 24h, no IRQs
+    cmos_read(cmos::kStatusC);
+    cmos_read(cmos::kStatusD);
+}
+
+}  // namespace reef

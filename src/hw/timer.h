@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+// Time from the PIT (channel 0 in mode 2, 1.193182 MHz, wrapping every
+// 65536 counts = 54.9 ms): polling-based delays and timeouts that work the
+// same in POST and in the runtime services, with or without interrupts.
+#pragma once
+#include "lib/types.h"
+
+namespace reef {
+
+constexpr u32 kPitHz = 1193182;
+
+// Programs channel 0 for the 18.2 Hz system tick (mode 2, divisor 65536).
+void pit_setup();
+u16 pit_read_counter();
+
+// Measures elapsed time by polling the counter; poll() must be called at
+// least once per 54 ms.
+class PitStopwatch {
+public:
+    PitStopwatch() : last_(pit_read_counter()), ticks_(0) {}
+    // Returns the PIT ticks elapsed since construction.
+    u32 poll() {
+        u16 now = pit_read_counter();
+        ticks_ += u16(last_ - now);  // a down-counter
+        last_ = now;
+        return ticks_;
+    }
+    u32 elapsed_us() { return u32((u64(poll()) * 1000000u) / kPitHz); }
+
+private:
+    u16 last_;
+    u32 ticks_;
+};
+
+constexpr u32 pit_ticks_from_us(u32 us) { return u32((u64(us) * kPitHz) / 1000000u); }
+
+void udelay(u32 us);
+
+}  // namespace reef

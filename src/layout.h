@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later
+ * The memory layout of ReefBIOS: one source of truth for C++, assembly and the
+ * linker script (which is run through cpp). docs/memory-layout.md explains it.
+ * Only #defines here: this file is included from .S and .ld.S files too. */
+#ifndef REEF_LAYOUT_H
+#define REEF_LAYOUT_H
+
+/* The ROM image: 128 KiB, mapped by QEMU at 4 GiB - 128 KiB and at 0xE0000. */
+#define ROM_SIZE          0x20000
+#define ROM_BASE          0xE0000
+#define ROM_HIGH_BASE     0xFFFE0000
+#define ROM_HIGH_DELTA    (ROM_HIGH_BASE - ROM_BASE)
+
+/* E-segment, low 48 KiB: 32-bit flat POST code and data (dead after boot). */
+#define TEXT32_BASE       0xE0000
+#define TEXT32_LIMIT      0xEC000
+
+/* E-segment, top 16 KiB: the 16-bit runtime data segment (DS = SS = RTDATA_SEG
+ * inside runtime services). Stays writable after POST: it holds the runtime
+ * stack and driver state. PAM granularity in the E-segment is 16 KiB. */
+#define RTDATA_BASE       0xEC000
+#define RTDATA_SEG        0xEC00
+#define RTDATA_SIZE       0x4000
+#define RT_STACK_SIZE     0x800
+
+/* F-segment: 16-bit code (CS = 0xF000), the fixed IBM entry points from
+ * F000:E000 up, and the fseg allocation pool in between. */
+#define FSEG_BASE         0xF0000
+#define FSEG              0xF000
+#define FIXED_AREA_START  0xE000
+
+/* Conventional memory during POST. */
+#define POST_STACK_TOP    0x7000
+#define BSS32_BASE        0x10000
+#define BSS32_LIMIT       0x60000
+#define TMPLOW_BASE       0x60000
+#define TMPLOW_LIMIT      0x90000
+#define BOOT_SECTOR_ADDR  0x7C00
+
+/* EBDA: 1 KiB just below 640 KiB, so INT 12h reports 639 KiB. */
+#define EBDA_SIZE_KB      1
+#define CONV_MEM_END      0xA0000
+
+/* GDT selectors used by the call32/call16 trampolines (src/trampoline.S). */
+#define SEL_CODE32        0x08
+#define SEL_DATA32        0x10
+#define SEL_CODE16        0x18   /* base FSEG_BASE, limit 64 KiB */
+#define SEL_DATA16        0x20   /* base 0, limit 64 KiB (real-mode compatible) */
+
+#endif

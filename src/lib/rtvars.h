@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+// State shared by POST (writes it) and the runtime services (read it, and
+// some of it changes at runtime). It lives in the 16-bit runtime data
+// segment; see lib/mode.h for DECLARE_RTVAR/RT().
+#pragma once
+#include "fw/e820.h"
+#include "lib/mode.h"
+
+// A video BIOS is initialised: INT 10h teletype output is usable.
+DECLARE_RTVAR(u8, g_video_ready);
+// The e820 map handed to the OS (INT 15h E820/E801/88h).
+DECLARE_RTVAR(reef::E820Map, g_e820);
+// Milliseconds to wait before rebooting when nothing boots; 0xFFFFFFFF = never.
+DECLARE_RTVAR(u32, g_boot_fail_wait_ms);
+// Set once POST has handed over to the boot loader.
+DECLARE_RTVAR(u8, g_post_done);

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later
+ * First 32-bit code of POST (a 32-bit object; VMA = physical address).
+ * Entered through call32 from the reset path with the ROM still mapped at
+ * 0xE0000 (PAM = "PCI"). Before any global is written, the image is copied
+ * into shadow RAM: that copy runs from the ROM's high alias below 4 GiB, as
+ * the low alias stops being ROM in the middle of it. */
+#include "layout.h"
+
+        .code32
+        .section .text.entry32, "ax"
+        .global post_entry32
+post_entry32:
+        /* i440FX host bridge? (00:00.0 device 0x1237). Q35 gets its own
+         * PAM base with the q35 issue; anything else: no shadowing. */
+        movl $0x80000000, %eax
+        movw $0xCF8, %dx
+        outl %eax, %dx
+        movw $0xCFC, %dx
+        inl %dx, %eax
+        cmpl $0x12378086, %eax
+        jne 1f
+        movl $0x80000059, %eax       /* config address of PAM0 */
+        movl $(shadow_copy + ROM_HIGH_DELTA), %ecx
+        calll *%ecx
+1:      /* Shadow RAM is writable now: clear both bss areas. */
+        xorl %eax, %eax
+        movl $bss32_start, %edi
+        movl $bss32_end, %ecx
+        subl %edi, %ecx
+        shrl $2, %ecx
+        rep stosl
+        movl $rtdata_bss_start, %edi
+        movl $rtdata_bss_end, %ecx
+        subl %edi, %ecx
+        shrl $2, %ecx
+        rep stosl
+        jmp post_main
+
+/* void shadow_copy(u32 pam0_conf_addr): runs from the high alias. Opens
+ * 0xC0000-0xFFFFF as read/write RAM (PAM0 high nibble, PAM1-6 both nibbles)
+ * and copies the 128 KiB image from the high alias into it. Position
+ * independent: no absolute data references. */
+shadow_copy:
+        movl %eax, %ebx
+        movw $0xCF8, %dx
+        movl %ebx, %eax
+        andl $0xFFFFFFFC, %eax
+        outl %eax, %dx
+        movl %ebx, %eax
+        andl $3, %eax
+        movw $0xCFC, %dx
+        addw %ax, %dx
+        movb $0x30, %al
+        outb %al, %dx
+        movl $6, %esi
+2:      incl %ebx
+        movw $0xCF8, %dx
+        movl %ebx, %eax
+        andl $0xFFFFFFFC, %eax
+        outl %eax, %dx
+        movl %ebx, %eax
+        andl $3, %eax
+        movw $0xCFC, %dx
+        addw %ax, %dx
+        movb $0x33, %al
+        outb %al, %dx
+        decl %esi
+        jnz 2b
+        movl $ROM_HIGH_BASE, %esi
+        movl $ROM_BASE, %edi
+        movl $(ROM_SIZE / 4), %ecx
+        cld
+        rep movsl
+        ret

@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+// Definitions of the shared runtime variables (built in 16-bit mode only, so
+// they land in the runtime data segment).
+#include "lib/rtvars.h"
+
+DEFINE_RTVAR(u8, g_video_ready);
+DEFINE_RTVAR(reef::E820Map, g_e820);
+DEFINE_RTVAR(u32, g_boot_fail_wait_ms);
+DEFINE_RTVAR(u8, g_post_done);

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+// The C++ side of the 16-bit entry stubs (src/entry16.S): each handler gets
+// the caller's registers, runs on the runtime stack with DS = ES = SS =
+// RTDATA_SEG, and its changes to *r are what the caller sees after IRET.
+#pragma once
+#include "lib/regs16.h"
+
+#define HANDLER(name) extern "C" void name(reef::Regs16* r)
+
+HANDLER(handle_int08);
+HANDLER(handle_int09);
+HANDLER(handle_int0e);
+HANDLER(handle_int10);
+HANDLER(handle_int11);
+HANDLER(handle_int12);
+HANDLER(handle_int13);
+HANDLER(handle_int14);
+HANDLER(handle_int15);
+HANDLER(handle_int16);
+HANDLER(handle_int17);
+HANDLER(handle_int18);
+HANDLER(handle_int19);
+HANDLER(handle_int1a);
+HANDLER(handle_int40);
+HANDLER(handle_int70);
+HANDLER(handle_hwirq_master);
+HANDLER(handle_hwirq_slave);
+
+namespace reef {
+// End-of-interrupt to the PIC(s) for an IRQ line.
+void pic_eoi(u8 irq);
+// INT 13h for DL < 0x80 (no diskette support yet).
+void floppy_service(Regs16* r);
+}  // namespace reef

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+// Small runtime services: timer and spurious IRQs, INT 10h without a video
+// BIOS, INT 11h/12h, serial (14h), printer (17h), diskette stubs (0Eh/40h).
+#include "hw/timer.h"
+#include "lib/bda.h"
+#include "lib/console.h"
+#include "lib/io.h"
+#include "lib/log.h"
+#include "svc/handlers.h"
+
+namespace reef {
+
+void pic_eoi(u8 irq) {
+    if (irq >= 8) outb(0x20, port::kPic2Cmd);
+    outb(0x20, port::kPic1Cmd);
+}
+
+void floppy_service(Regs16* r) {
+    dlog(4, "int13/40 floppy ah=%x dl=%x: no diskette drives\n", r->ah, r->dl);
+    switch (r->ah) {
+    case 0x00:  // reset: nothing to reset
+        r->ok();
+        break;
+    case 0x15:  // drive type: no drive present
+        r->ah = 0;
+        r->clear_cf();
+        break;
+    default:
+        r->fail(0x80);  // timeout: drive not ready
+    }
+}
+
+}  // namespace reef
+
+using namespace reef;
+
+namespace {
+constexpr u32 kTicksPerDay = 0x1800B0;
+}
+
+HANDLER(handle_int08) {
+    (void)r;
+    u32 t = BDA_GET(timer_counter) + 1;
+    if (t >= kTicksPerDay) {
+        t = 0;
+        BDA_SET(timer_rollover, u8(1));
+    }
+    BDA_SET(timer_counter, t);
+    u8 motor = BDA_GET(floppy_motor_counter);
+    if (motor) {
+        BDA_SET(floppy_motor_counter, u8(motor - 1));
+        if (motor == 1) {
+            outb(0x0C, 0x3F2);  // all diskette motors off
+            BDA_SET(floppy_motor_status, u8(BDA_GET(floppy_motor_status) & 0xF0));
+        }
+    }
+    asm volatile("int $0x1c" ::: "eax", "ebx", "ecx", "edx", "esi", "edi", "memory", "cc");
+    pic_eoi(0);
+}
+
+HANDLER(handle_int0e) {
+    (void)r;
+    BDA_SET(floppy_recal, u8(BDA_GET(floppy_recal) | 0x80));
+    pic_eoi(6);
+}
+
+HANDLER(handle_int70) {
+    (void)r;
+    // Acknowledge the RTC (reading status C) and run the alarm hook.
+    outb(0x8C, port::kCmosIndex);
+    u8 c = inb(port::kCmosData);
+    if (c & 0x20) asm volatile("sti; int $0x4a; cli" ::: "eax", "ebx", "ecx", "edx", "esi", "edi", "memory", "cc");
+    pic_eoi(8);
+}
+
+HANDLER(handle_hwirq_master) {
+    (void)r;
+    // An IRQ nobody claimed: acknowledge it so the PIC keeps delivering.
+    pic_eoi(0);
+}
+
+HANDLER(handle_hwirq_slave) {
+    (void)r;
+    pic_eoi(8);
+}
+
+HANDLER(handle_int10) {
+    // Only reached when no video BIOS hooked INT 10h: keep teletype output
+    // visible on the serial console, accept the rest silently.
+    if (r->ah == 0x0E) serial_putc(char(r->al));
+    else if (r->ah == 0x0F) {
+        r->al = 0x03;
+        r->ah = 80;
+        r->bh = 0;
+    }
+}
+
+HANDLER(handle_int11) { r->ax = BDA_GET(equipment); }
+
+HANDLER(handle_int12) { r->ax = BDA_GET(mem_kb); }
+
+HANDLER(handle_int40) { floppy_service(r); }
+
+// ---- INT 14h: serial ports ----------------------------------------------
+HANDLER(handle_int14) {
+    if (r->dx >= 4) {
+        r->set_cf();
+        return;
+    }
+    u16 base = far_read<u16>(kBdaSeg, __builtin_offsetof(Bda, com_port) + 2u * r->dx);
+    if (!base) {
+        r->set_cf();
+        return;
+    }
+    r->clear_cf();
+    u32 timeout_us = u32(far_read<u8>(kBdaSeg, __builtin_offsetof(Bda, com_timeout) + r->dx)) * 1000000u;
+    u32 limit = pit_ticks_from_us(timeout_us);
+    switch (r->ah) {
+    case 0x00: {  // initialise: AL = baud(7-5) parity(4-3) stop(2) length(1-0)
+        static constexpr u16 kDivisor[8] = {0x417, 0x300, 0x180, 0xC0, 0x60, 0x30, 0x18, 0x0C};
+        u16 div = kDivisor[r->al >> 5];
+        outb(0x80, u16(base + 3));
+        outb(u8(div), base);
+        outb(u8(div >> 8), u16(base + 1));
+        outb(u8(r->al & 0x1F), u16(base + 3));
+        r->ah = inb(u16(base + 5));
+        r->al = inb(u16(base + 6));
+        break;
+    }
+    case 0x01: {  // send AL
+        PitStopwatch sw;
+        while (!(inb(u16(base + 5)) & 0x20))
+            if (sw.poll() > limit) break;
+        u8 lsr = inb(u16(base + 5));
+        if (lsr & 0x20) {
+            outb(r->al, base);
+            r->ah = lsr;
+        } else {
+            r->ah = u8(lsr | 0x80);
+        }
+        break;
+    }
+    case 0x02: {  // receive into AL
+        PitStopwatch sw;
+        while (!(inb(u16(base + 5)) & 0x01))
+            if (sw.poll() > limit) break;
+        u8 lsr = inb(u16(base + 5));
+        if (lsr & 0x01) {
+            r->al = inb(base);
+            r->ah = u8(lsr & 0x1E);
+        } else {
+            r->ah = u8(lsr | 0x80);
+        }
+        break;
+    }
+    case 0x03:  // status
+        r->ah = inb(u16(base + 5));
+        r->al = inb(u16(base + 6));
+        break;
+    default:
+        r->set_cf();
+    }
+}
+
+// ---- INT 17h: parallel ports ---------------------------------------------
+HANDLER(handle_int17) {
+    if (r->dx >= 3) return;
+    u16 base = far_read<u16>(kBdaSeg, __builtin_offsetof(Bda, lpt_port) + 2u * r->dx);
+    if (!base) {
+        r->ah = 0;
+        return;
+    }
+    auto status = [&] { return u8((inb(u16(base + 1)) & 0xF8) ^ 0x48); };
+    switch (r->ah) {
+    case 0x00: {  // print AL
+        outb(r->al, base);
+        u8 ctl = inb(u16(base + 2));
+        outb(u8(ctl | 0x01), u16(base + 2));  // strobe
+        outb(u8(ctl & ~0x01), u16(base + 2));
+        r->ah = status();
+        break;
+    }
+    case 0x01:  // initialise
+        outb(0x08, u16(base + 2));
+        outb(0x0C, u16(base + 2));
+        r->ah = status();
+        break;
+    case 0x02:
+        r->ah = status();
+        break;
+    }
+}

@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later
+ * The one pair of mode-switching trampolines (docs/mode-switching.md):
+ *
+ *   call32:     16-bit real mode  -> 32-bit flat function -> back.
+ *   asm_call16: 32-bit flat mode  -> 16-bit real-mode far call or INT -> back.
+ *
+ * Both keep running on the caller's stack (the same bytes, addressed as
+ * SS:SP in real mode and as flat ESP = SS*16 + SP in protected mode), run
+ * with interrupts off while in protected mode, and restore the caller's
+ * segment registers, GDTR and IDTR. Lives in the F-segment (16-bit object):
+ * labels are F-segment offsets, hence the "+ FSEG_BASE" in 32-bit far jumps. */
+#include "layout.h"
+
+/* struct Regs16 offsets (src/lib/regs16.h) */
+#define R_GS     0
+#define R_FS     2
+#define R_ES     4
+#define R_DS     6
+#define R_EDI    8
+#define R_ESI    12
+#define R_EBP    16
+#define R_EBX    24
+#define R_EDX    28
+#define R_ECX    32
+#define R_EAX    36
+#define R_IP     44
+#define R_CS     46
+#define R_FLAGS  48
+
+        .section .text.trampoline, "ax"
+
+        .balign 8
+        .global reef_gdt
+reef_gdt:
+        .quad 0
+        .quad 0x00CF9B000000FFFF    /* 0x08: code32, flat 4 GiB */
+        .quad 0x00CF93000000FFFF    /* 0x10: data32, flat 4 GiB */
+        .quad 0x00009B0F0000FFFF    /* 0x18: code16, base 0xF0000, 64 KiB */
+        .quad 0x000093000000FFFF    /* 0x20: data16, base 0, 64 KiB */
+reef_gdt_end:
+        .global reef_gdt_desc
+reef_gdt_desc:
+        .word reef_gdt_end - reef_gdt - 1
+        .long reef_gdt + FSEG_BASE
+rmode_idt_desc:
+        .word 0x03FF
+        .long 0
+
+/* ------------------------------------------------------------------------
+ * u32 call32(u32 func_flat, u32 arg)      16-bit, regparm: EAX, EDX
+ * Calls func_flat(arg) (32-bit, regparm) in flat protected mode and returns
+ * its EAX. Callable from real mode only (not vm86).
+ * ------------------------------------------------------------------------ */
+        .code16
+        .global call32
+call32:
+        pushfl
+        cli
+        pushl %ebx
+        pushl %esi
+        pushl %edi
+        pushl %ebp
+        pushw %ds
+        pushw %es
+        pushw %fs
+        pushw %gs
+        subw $12, %sp
+        movw %sp, %bp
+        sgdtl 0(%bp)
+        sidtl 6(%bp)
+        movw %ss, %si                /* caller SS: ESI survives the C call */
+        movzwl %si, %ecx
+        shll $4, %ecx
+        movzwl %sp, %ebx
+        addl %ecx, %ebx              /* flat ESP */
+        movl %eax, %edi
+        lgdtl %cs:reef_gdt_desc
+        movl %cr0, %ecx
+        orb $1, %cl
+        movl %ecx, %cr0
+        ljmpl $SEL_CODE32, $(1f + FSEG_BASE)
+        .code32
+1:      movl $SEL_DATA32, %ecx
+        movw %cx, %ds
+        movw %cx, %es
+        movw %cx, %ss
+        movw %cx, %fs
+        movw %cx, %gs
+        movl %ebx, %esp
+        movl %edx, %eax
+        calll *%edi
+        ljmpl $SEL_CODE16, $2f
+        .code16
+2:      movl $SEL_DATA16, %ecx
+        movw %cx, %ds
+        movw %cx, %es
+        movw %cx, %fs
+        movw %cx, %gs
+        movw %cx, %ss
+        movl %cr0, %ecx
+        andb $0xFE, %cl
+        movl %ecx, %cr0
+        ljmpw $FSEG, $3f
+3:      movw %si, %ss
+        movzwl %si, %ecx
+        shll $4, %ecx
+        subl %ecx, %esp
+        movw %sp, %bp
+        lgdtl 0(%bp)
+        lidtl 6(%bp)
+        addw $12, %sp
+        popw %gs
+        popw %fs
+        popw %es
+        popw %ds
+        popl %ebp
+        popl %edi
+        popl %esi
+        popl %ebx
+        popfl
+        retl
+
+/* ------------------------------------------------------------------------
+ * void asm_call16(Regs16 *r, u32 kind)    32-bit flat, regparm: EAX, EDX
+ * r must live on the current stack (call16() in src/lib/call16.cc copies it
+ * there). Loads the registers from *r, enters real mode and transfers to
+ * r->cs:r->ip with r->flags. kind 0: the target returns with RETF (option
+ * ROM entry); kind 1: with IRET (an interrupt handler). Stores the
+ * registers and flags back into *r and returns in flat mode.
+ * The real-mode stack segment is the 64 KiB-aligned one holding ESP.
+ * ------------------------------------------------------------------------ */
+        .code32
+        .global asm_call16
+asm_call16:
+        pushl %ebp
+        pushl %ebx
+        pushl %esi
+        pushl %edi
+        pushfl
+        cli
+        movl %eax, %esi
+        movl %esp, %ecx
+        shrl $4, %ecx
+        andl $0xF000, %ecx           /* real-mode SS */
+        movl %ecx, %ebx
+        shll $4, %ebx                /* its base */
+        subl %ebx, %esi              /* r as an SS offset */
+        ljmpl $SEL_CODE16, $1f
+        .code16
+1:      movl $SEL_DATA16, %eax
+        movw %ax, %ds
+        movw %ax, %es
+        movw %ax, %fs
+        movw %ax, %gs
+        movw %ax, %ss
+        movl %cr0, %eax
+        andb $0xFE, %al
+        movl %eax, %cr0
+        ljmpw $FSEG, $2f
+2:      movw %cx, %ss
+        subl %ebx, %esp
+        lidtl %cs:rmode_idt_desc
+        movw %cx, %ds
+        pushw %si                    /* keep r for the way back */
+        testl %edx, %edx
+        jz 3f
+        pushfw                       /* IRET-style target pops flags too */
+3:      pushw %cs
+        pushw $4f
+        pushw R_FLAGS(%si)
+        pushw R_CS(%si)
+        pushw R_IP(%si)
+        movl R_EAX(%si), %eax
+        movl R_EBX(%si), %ebx
+        movl R_ECX(%si), %ecx
+        movl R_EDX(%si), %edx
+        movl R_EDI(%si), %edi
+        movl R_EBP(%si), %ebp
+        movw R_ES(%si), %es
+        movw R_FS(%si), %fs
+        movw R_GS(%si), %gs
+        pushw R_DS(%si)
+        movl R_ESI(%si), %esi
+        popw %ds
+        iretw
+4:      pushfw
+        cli
+        cld
+        pushw %ds
+        pushl %esi
+        movw %ss, %si
+        movw %si, %ds
+        movw %sp, %si
+        movw 8(%si), %si             /* r (below it: esi, ds, flags) */
+        movl %eax, R_EAX(%si)
+        movl %ebx, R_EBX(%si)
+        movl %ecx, R_ECX(%si)
+        movl %edx, R_EDX(%si)
+        movl %edi, R_EDI(%si)
+        movl %ebp, R_EBP(%si)
+        movw %es, R_ES(%si)
+        movw %fs, R_FS(%si)
+        movw %gs, R_GS(%si)
+        popl R_ESI(%si)
+        popw R_DS(%si)
+        popw R_FLAGS(%si)
+        addw $2, %sp                 /* drop r */
+        movw %ss, %cx
+        movzwl %cx, %ebx
+        shll $4, %ebx
+        lgdtl %cs:reef_gdt_desc
+        movl %cr0, %eax
+        orb $1, %al
+        movl %eax, %cr0
+        ljmpl $SEL_CODE32, $(5f + FSEG_BASE)
+        .code32
+5:      movl $SEL_DATA32, %eax
+        movw %ax, %ds
+        movw %ax, %es
+        movw %ax, %ss
+        movw %ax, %fs
+        movw %ax, %gs
+        movzwl %sp, %esp
+        addl %ebx, %esp
+        popfl
+        popl %edi
+        popl %esi
+        popl %ebx
+        popl %ebp
+        retl

@@ -1,0 +1,175 @@
+# SPDX-License-Identifier: LGPL-3.0-or-later
+"""Run QEMU for the boot tests: serial, debug console and monitor captured.
+
+    with Qemu(bios=BIOS, args=["-M", "pc", "-m", "128M", "-drive", ...]) as vm:
+        vm.wait_serial(r"PASS all", timeout=30)
+        vm.sendkey("a")
+        vm.hmp("xp /4xb 0xf0000")
+    vm.serial_text(), vm.debug_text(), vm.returncode
+
+Every run gets its own directory under out/qemu-runs/<name>/ holding
+serial.log, debug.log and cmdline.txt, kept for post-mortem reading."""
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+OUT = os.path.join(ROOT, "out")
+REEF_BIOS = os.path.join(OUT, "bios.bin")
+SEABIOS = "/usr/share/seabios/bios-256k.bin"
+QEMU = shutil.which("qemu-system-x86_64") or "/usr/bin/qemu-system-x86_64"
+
+
+class QemuTimeout(AssertionError):
+    pass
+
+
+class Qemu:
+    def __init__(self, bios=REEF_BIOS, args=(), name="run", debugcon=True, no_reboot=True,
+                 display_none=True):
+        self.bios = bios
+        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+        self.dir = os.path.join(OUT, "qemu-runs", safe)
+        shutil.rmtree(self.dir, ignore_errors=True)
+        os.makedirs(self.dir)
+        self.serial_path = os.path.join(self.dir, "serial.log")
+        self.debug_path = os.path.join(self.dir, "debug.log")
+        self.mon_path = os.path.join(self.dir, "mon.sock")
+        cmd = [QEMU, "-no-user-config"]
+        if bios:
+            cmd += ["-bios", bios]
+        if display_none:
+            cmd += ["-display", "none"]
+        cmd += ["-serial", "file:" + self.serial_path]
+        if debugcon:
+            cmd += ["-chardev", "file,id=reefdbg,path=" + self.debug_path,
+                    "-device", "isa-debugcon,iobase=0x402,chardev=reefdbg"]
+        cmd += ["-monitor", "unix:%s,server=on,wait=off" % self.mon_path]
+        if no_reboot:
+            cmd += ["-no-reboot"]
+        cmd += list(args)
+        self.cmd = cmd
+        with open(os.path.join(self.dir, "cmdline.txt"), "w") as f:
+            f.write(" ".join(cmd) + "\n")
+        self.proc = None
+        self._mon = None
+
+    # -- lifecycle ---------------------------------------------------------
+    def start(self):
+        self.stderr = open(os.path.join(self.dir, "stderr.log"), "w")
+        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL,
+                                     stdout=self.stderr, stderr=subprocess.STDOUT)
+        return self
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.kill()
+
+    def kill(self):
+        if self._mon:
+            try:
+                self._mon.close()
+            except OSError:
+                pass
+            self._mon = None
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def wait_exit(self, timeout):
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise QemuTimeout("QEMU did not exit within %ss; serial tail:\n%s"
+                              % (timeout, self.serial_text()[-2000:]))
+
+    @property
+    def returncode(self):
+        return self.proc.poll() if self.proc else None
+
+    # -- output ------------------------------------------------------------
+    @staticmethod
+    def _read(path):
+        try:
+            with open(path, "rb") as f:
+                return f.read().decode("latin-1")
+        except FileNotFoundError:
+            return ""
+
+    def serial_text(self):
+        return self._read(self.serial_path)
+
+    def debug_text(self):
+        return self._read(self.debug_path)
+
+    def _wait(self, reader, pattern, timeout, what):
+        rx = re.compile(pattern, re.M)
+        deadline = time.monotonic() + timeout
+        while True:
+            m = rx.search(reader())
+            if m:
+                return m
+            if self.proc.poll() is not None:
+                m = rx.search(reader())
+                if m:
+                    return m
+                raise QemuTimeout("QEMU exited (%s) before %s matched %r; tail:\n%s"
+                                  % (self.proc.returncode, what, pattern, reader()[-2000:]))
+            if time.monotonic() > deadline:
+                raise QemuTimeout("%s did not match %r within %ss; tail:\n%s"
+                                  % (what, pattern, timeout, reader()[-2000:]))
+            time.sleep(0.05)
+
+    def wait_serial(self, pattern, timeout=30):
+        return self._wait(self.serial_text, pattern, timeout, "serial")
+
+    def wait_debug(self, pattern, timeout=30):
+        return self._wait(self.debug_text, pattern, timeout, "debug log")
+
+    # -- monitor (HMP) -----------------------------------------------------
+    def hmp(self, command, timeout=10):
+        if self._mon is None:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    s.connect(self.mon_path)
+                    break
+                except OSError:
+                    s.close()
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
+            s.settimeout(timeout)
+            self._mon = s
+            self._mon_read_until_prompt()
+        self._mon.sendall((command + "\n").encode())
+        return self._mon_read_until_prompt()
+
+    def _mon_read_until_prompt(self):
+        buf = b""
+        while not buf.endswith(b"(qemu) "):
+            chunk = self._mon.recv(4096)
+            if not chunk:
+                break
+            buf += chunk
+        text = buf.decode("latin-1")
+        text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
+        return text.replace("(qemu) ", "").strip()
+
+    def sendkey(self, key):
+        self.hmp("sendkey " + key)
+
+    def read_phys(self, addr, count):
+        """Bytes of guest physical memory, read through the monitor's xp."""
+        out = self.hmp("xp /%dxb 0x%x" % (count, addr))
+        data = []
+        for line in out.splitlines():
+            if ":" in line:
+                data += [int(x, 16) for x in line.split(":", 1)[1].split()]
+        return bytes(data[:count])
