@@ -61,7 +61,8 @@ Q := @
 say = @printf '  %-7s %s\n' $(1) $(2)
 endif
 
-.PHONY: all defconfig olddefconfig menuconfig deps run test unit-test qemu-test bench clean FORCE
+PYTEST_PATHS ?= tests/build tests/qemu
+.PHONY: print-link-inputs all defconfig olddefconfig menuconfig deps run test unit-test qemu-test bench clean FORCE
 .DELETE_ON_ERROR:
 
 all: $(OUT)/bios.bin
@@ -128,6 +129,10 @@ $(OUT)/bios.bin: $(OUT)/bios.elf scripts/checklayout.py
 
 -include $(shell find $(OUT) -name '*.d' 2>/dev/null)
 
+# For tests that relink the objects with a modified linker script.
+print-link-inputs:
+	@echo $(OBJ32) $(OBJ16)
+
 # ---- run, test, bench ----------------------------------------------------
 deps:
 	scripts/deps.sh
@@ -147,7 +152,7 @@ unit-test:
 	cd $(OUT)/host && ctest --output-on-failure
 
 qemu-test: $(OUT)/bios.bin
-	$(PYTHON) -m pytest -v -p no:cacheprovider tests/qemu $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -v -p no:cacheprovider $(PYTEST_PATHS) $(PYTEST_ARGS)
 
 bench: deps
 	$(MAKE) all
