@@ -113,12 +113,17 @@ int pci_size_bars(PciConfig& cfg, const PciDevice& dev, PciBar* out, int max) {
 namespace {
 u64 place_in(PciBar* bars, int n, bool io, const PciWindow& w, int* placed) {
     // Indices of the bars for this window, largest first (insertion sort:
-    // bus 0 has a few dozen at most).
-    int idx[64];
+    // bus 0 has a few dozen at most; PciState keeps up to 128).
+    int idx[128];
     int m = 0;
-    for (int i = 0; i < n && m < 64; i++) {
+    for (int i = 0; i < n; i++) {
         bool is_io = bars[i].kind == BarKind::kIo;
         if (is_io != io) continue;
+        if (m == int(ARRAY_SIZE(idx))) {
+            dlog(1, "pci: too many BARs, %02x:%02x.%x BAR%d left disabled\n", pci_bus(bars[i].bdf),
+                 pci_dev(bars[i].bdf), pci_fn(bars[i].bdf), bars[i].index);
+            continue;
+        }
         int j = m++;
         while (j > 0 && bars[idx[j - 1]].size < bars[i].size) {
             idx[j] = idx[j - 1];

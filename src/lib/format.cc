@@ -53,7 +53,7 @@ void vformat(PutcFn out, void* ctx, const char* fmt, __builtin_va_list ap) {
         switch (*fmt) {
         case 'd': {
             s64 v = wide ? __builtin_va_arg(ap, s64) : s64(__builtin_va_arg(ap, int));
-            put_num(out, ctx, v < 0 ? u64(-v) : u64(v), 10, false, v < 0, width, zero, left);
+            put_num(out, ctx, v < 0 ? 0 - u64(v) : u64(v), 10, false, v < 0, width, zero, left);
             break;
         }
         case 'u':

@@ -105,18 +105,24 @@ void FakePci::write32(u16 bdf, u8 off, u32 v) {
     if (off == pcireg::kRomAddress) bar = 6;
     if (bar >= 0 && (d->cfg[0x0E] & 0x7F) == 0) {
         u32 mask = d->bar_mask[bar];
-        u32 ro;  // read-only low bits of the BAR
+        // The upper half of a 64-bit BAR: decided by walking from BAR0, as
+        // its own mask bits (all ones for small BARs) mean nothing.
+        bool upper = false;
+        for (int i = 0; bar != 6 && i < bar; i++) {
+            u32 m = d->bar_mask[i];
+            if (!(m & pcireg::kBarIoSpace) && (m & 0x6) == pcireg::kBarMem64) {
+                if (i + 1 == bar) upper = true;
+                i++;
+            }
+        }
         if (bar == 6) {
-            ro = 0;
             v = (v & (mask | 1u));
+        } else if (upper) {
+            v &= mask;
         } else if (mask & pcireg::kBarIoSpace) {
-            ro = mask & 3u;
-            v = (v & mask & ~3u) | ro;
+            v = (v & mask & ~3u) | (mask & 3u);
         } else {
-            bool upper = bar > 0 && (d->bar_mask[bar - 1] & 0x7) == (pcireg::kBarMem64) &&
-                         !(d->bar_mask[bar - 1] & pcireg::kBarIoSpace);
-            ro = upper ? 0 : (mask & 0xFu);
-            v = upper ? (v & mask) : ((v & mask & ~0xFu) | ro);
+            v = (v & mask & ~0xFu) | (mask & 0xFu);
         }
     }
     std::memcpy(&d->cfg[off], &v, 4);
