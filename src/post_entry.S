@@ -66,9 +66,29 @@ shadow_copy:
         outb %al, %dx
         decl %esi
         jnz 2b
+        /* Copy only the parts of the image that hold something: the
+         * 32-bit code, the 16-bit data, the 16-bit code and the fixed area.
+         * (.bss areas are cleared by the caller; the fseg pool is handed out
+         * zeroed by the allocator.) */
+        cld
         movl $ROM_HIGH_BASE, %esi
         movl $ROM_BASE, %edi
-        movl $(ROM_SIZE / 4), %ecx
-        cld
+        movl $text32_end, %ecx
+        subl $ROM_BASE, %ecx
+        shrl $2, %ecx
+        rep movsl
+        movl $(ROM_HIGH_BASE + (RTDATA_BASE - ROM_BASE)), %esi
+        movl $RTDATA_BASE, %edi
+        movl $_r16_data16_end, %ecx
+        shrl $2, %ecx
+        rep movsl
+        movl $(ROM_HIGH_BASE + (FSEG_BASE - ROM_BASE)), %esi
+        movl $FSEG_BASE, %edi
+        movl $_r16_text16_end, %ecx
+        shrl $2, %ecx
+        rep movsl
+        movl $(ROM_HIGH_BASE + (FSEG_BASE - ROM_BASE) + FIXED_AREA_START), %esi
+        movl $(FSEG_BASE + FIXED_AREA_START), %edi
+        movl $((0x10000 - FIXED_AREA_START) / 4), %ecx
         rep movsl
         ret

@@ -67,6 +67,25 @@ s32 find_x86_image(u32 base, u32 rom_size, const PciDevice& dev) {
     return -1;
 }
 
+// The 8-bit sum of an option ROM, a dword at a time: two 16-bit lanes per
+// dword hold byte pairs, folded before they can overflow.
+u8 rom_checksum(const void* base, u32 len) {
+    const u32* w = static_cast<const u32*>(base);
+    u32 total = 0;
+    for (u32 n = len / 4; n;) {
+        u32 chunk = n < 128 ? n : 128;  // 128 * 2 * 255 < 65536
+        n -= chunk;
+        u32 acc = 0;
+        for (; chunk; chunk--) {
+            u32 v = *w++;
+            acc += (v & 0x00FF00FFu) + ((v >> 8) & 0x00FF00FFu);
+        }
+        total += (acc & 0xFFFF) + (acc >> 16);
+    }
+    for (u32 i = len & ~3u; i < len; i++) total += static_cast<const u8*>(base)[i];
+    return u8(total);
+}
+
 }  // namespace
 
 u32 vga_rom_setup() {
@@ -105,8 +124,7 @@ u32 vga_rom_setup() {
     }
     cfg.write32(vga->bdf, pcireg::kRomAddress, base);
     if (!len) return kRomAreaStart;
-    u8 sum = 0;
-    for (u32 i = 0; i < len; i++) sum = u8(sum + *reinterpret_cast<const u8*>(kRomAreaStart + i));
+    u8 sum = rom_checksum(reinterpret_cast<const void*>(kRomAreaStart), len);
     if (sum) {
         dlog(1, "vga: ROM checksum is bad (0x%02x); not run\n", sum);
         __builtin_memset(reinterpret_cast<void*>(kRomAreaStart), 0, len);
@@ -125,6 +143,13 @@ u32 vga_rom_setup() {
     call16(r, Call16Kind::kFarCall);
     SegOff v10 = far_read<SegOff>(0, 0x10 * 4);
     RT(g_video_ready) = v10.seg != FSEG;
+    if (RT(g_video_ready)) {
+        // Like every PC BIOS: start in 80x25 colour text (mode 3), which also
+        // fills the BDA's video fields that INT 10h 0Fh and friends report.
+        Regs16 m{};
+        m.ax = 0x0003;
+        call16_int(0x10, m);
+    }
     // The ROM may shrink itself to its runtime size (header byte 2).
     u32 runtime = u32(*reinterpret_cast<const u8*>(kRomAreaStart + 2)) * 512;
     if (!runtime || runtime > len) runtime = len;

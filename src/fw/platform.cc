@@ -148,6 +148,29 @@ using Pic2Data = IoReg<u8, port::kPic2Data>;
 constexpr u8 kIcw1Init = 0x11, kIcw4_8086 = 0x01;
 }  // namespace
 
+namespace {
+// Local APIC registers (xAPIC MMIO at its default base). QEMU's LAPIC comes
+// out of reset globally enabled with LINT0 masked, which blocks the 8259's
+// output; the BIOS must put it in "virtual wire" mode: LINT0 = ExtINT
+// (the PIC), LINT1 = NMI, as on every PC since the first APIC systems.
+constexpr u32 kLapicBase = 0xFEE00000;
+constexpr u32 kLapicSvr = 0x0F0, kLapicLint0 = 0x350, kLapicLint1 = 0x360;
+constexpr u32 kSvrEnable = 0x100, kSpuriousVector = 0xFF;
+constexpr u32 kDeliverExtInt = 0x700, kDeliverNmi = 0x400;
+constexpr u32 kCpuidApic = 1u << 9;
+
+void lapic_write(u32 reg, u32 v) { *reinterpret_cast<volatile u32*>(kLapicBase + reg) = v; }
+
+void lapic_virtual_wire() {
+    u32 eax = 1, ebx, ecx = 0, edx;
+    asm volatile("cpuid" : "+a"(eax), "=b"(ebx), "+c"(ecx), "=d"(edx));
+    if (!(edx & kCpuidApic)) return;
+    lapic_write(kLapicSvr, kSvrEnable | kSpuriousVector);
+    lapic_write(kLapicLint0, kDeliverExtInt);
+    lapic_write(kLapicLint1, kDeliverNmi);
+}
+}  // namespace
+
 void pic_setup() {
     Pic1Cmd::write(kIcw1Init);
     Pic2Cmd::write(kIcw1Init);
@@ -159,6 +182,7 @@ void pic_setup() {
     Pic2Data::write(kIcw4_8086);
     Pic1Data::write(0xFB);  // everything masked but the cascade
     Pic2Data::write(0xFF);
+    lapic_virtual_wire();
 }
 
 void pic_unmask(u8 irq) {

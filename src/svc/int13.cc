@@ -12,8 +12,7 @@ namespace {
 
 using namespace disk_status;
 constexpr u8 kEdd30 = 0x30;
-constexpr u16 kEddFixedAccess = 0x01, kEddRemovable = 0x02, kEddParams = 0x04;
-constexpr u8 kNotRemovable = 0xB2;
+constexpr u16 kEddFixedAccess = 0x01, kEddParams = 0x04;
 
 struct Dap {
     u8 size;
@@ -114,10 +113,21 @@ void edd_params(const AtaDrive& d, Regs16* r) {
         return;
     }
     EddParams p{};
-    p.flags = 0x0002;  // CHS information is valid
-    p.cylinders = d.phys.cylinders ? d.phys.cylinders : d.lchs.cylinders;
-    p.heads = d.phys.heads ? d.phys.heads : d.lchs.heads;
-    p.spt = d.phys.spt ? d.phys.spt : d.lchs.spt;
+    // EDD 3.0: the CHS fields describe the whole disk only up to 15,482,880
+    // sectors (16383/16/63); above that they hold that maximum and the
+    // "CHS information valid" flag is clear.
+    constexpr u64 kMaxChsSectors = 16383ull * 16 * 63;
+    if (d.sectors > kMaxChsSectors) {
+        p.flags = 0;
+        p.cylinders = 16383;
+        p.heads = 16;
+        p.spt = 63;
+    } else {
+        p.flags = 0x0002;  // CHS information is valid
+        p.cylinders = d.phys.cylinders ? d.phys.cylinders : d.lchs.cylinders;
+        p.heads = d.phys.heads ? d.phys.heads : d.lchs.heads;
+        p.spt = d.phys.spt ? d.phys.spt : d.lchs.spt;
+    }
     p.sectors = d.sectors;
     p.bytes_per_sector = 512;
     u16 len = 0x1A;
@@ -225,7 +235,8 @@ void disk_service(Regs16* r) {
         }
         r->bx = 0xAA55;
         r->ah = kEdd30;
-        r->cx = kEddFixedAccess | kEddRemovable | kEddParams;
+        // Fixed disks: no locking/ejecting subset (45h, 46h, 49h).
+        r->cx = kEddFixedAccess | kEddParams;
         r->clear_cf();
         break;
     case 0x42:
@@ -237,9 +248,10 @@ void disk_service(Regs16* r) {
     case 0x44:
         ext_rw(d, r, AtaOp::kVerify);
         break;
-    case 0x45:  // lock/unlock: a fixed disk is not removable
-    case 0x46:  // eject
-        set_status(r, kNotRemovable);
+    case 0x45:  // lock/unlock, eject, media change: the removable-media
+    case 0x46:  // subset, not offered for fixed disks (41h CX bit 1 clear)
+    case 0x49:
+        set_status(r, kBadCommand);
         break;
     case 0x47: {  // extended seek
         Dap dap{};
@@ -249,9 +261,6 @@ void disk_service(Regs16* r) {
     }
     case 0x48:
         edd_params(d, r);
-        break;
-    case 0x49:  // extended media change: fixed disks never change
-        set_status(r, kOk);
         break;
     default:
         set_status(r, kBadCommand);
