@@ -17,9 +17,9 @@ SRC16 := src/entry16.S src/trampoline.S src/lib/far16.cc src/rtvars.cc \
 # 32-bit only (POST)
 SRC32 := src/post_entry.S src/fw/post.cc src/lib/call16.cc src/fw/fwcfg.cc \
          src/fw/pci.cc src/fw/memmap.cc src/fw/platform.cc src/fw/optionrom.cc \
-         src/fw/shadow.cc
+         src/fw/shadow.cc src/fw/malloc_fw.cc src/fw/igd_fw.cc
 # pure logic, also unit-tested on the host
-SRCLOGIC := src/fw/e820.cc src/fw/pci_alloc.cc src/fw/fwcfg_dir.cc
+SRCLOGIC := src/fw/e820.cc src/fw/pci_alloc.cc src/fw/fwcfg_dir.cc src/fw/malloc.cc src/fw/igd.cc
 # built in both firmware modes
 SRCBOTH := src/lib/string.cc src/lib/format.cc src/lib/console.cc src/lib/libgcc.cc \
            src/hw/ata.cc src/hw/timer.cc src/hw/ps2.cc
@@ -62,7 +62,8 @@ say = @printf '  %-7s %s\n' $(1) $(2)
 endif
 
 PYTEST_PATHS ?= tests/build tests/qemu
-.PHONY: print-link-inputs all defconfig olddefconfig menuconfig deps run test unit-test qemu-test bench clean FORCE
+
+.PHONY: distclean print-link-inputs all defconfig olddefconfig menuconfig deps run test unit-test qemu-test bench clean FORCE
 .DELETE_ON_ERROR:
 
 all: $(OUT)/bios.bin
@@ -158,5 +159,12 @@ bench: deps
 	$(MAKE) all
 	$(PYTHON) scripts/bench.py
 
+# `clean` keeps the downloaded kernel (out/payloads/kernel); `distclean` does not.
 clean:
-	rm -rf $(OUT)
+	@if [ -d $(OUT) ]; then \
+	  find $(OUT) -mindepth 1 -maxdepth 1 ! -name payloads -exec rm -rf {} + ; \
+	  [ -d $(OUT)/payloads ] && find $(OUT)/payloads -mindepth 1 -maxdepth 1 ! -name kernel -exec rm -rf {} + ; \
+	fi; true
+
+distclean:
+	rm -rf $(OUT) .config .config.old

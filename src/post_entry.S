@@ -68,8 +68,9 @@ shadow_copy:
         jnz 2b
         /* Copy only the parts of the image that hold something: the
          * 32-bit code, the 16-bit data, the 16-bit code and the fixed area.
-         * (.bss areas are cleared by the caller; the fseg pool is handed out
-         * zeroed by the allocator.) */
+         * (.bss areas are cleared by the caller; the fseg pool, like every
+         * allocator zone, holds whatever was there: callers of the allocator
+         * initialise what they get.) */
         cld
         movl $ROM_HIGH_BASE, %esi
         movl $ROM_BASE, %edi

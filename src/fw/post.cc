@@ -3,6 +3,8 @@
 #include "fw/post.h"
 
 #include "fw/fwcfg.h"
+#include "fw/igd.h"
+#include "fw/malloc.h"
 #include "fw/memmap.h"
 #include "fw/optionrom.h"
 #include "fw/pci.h"
@@ -58,6 +60,7 @@ extern "C" [[noreturn]] void post_main() {
 
     post_phase("memmap");
     RamInfo ram = memmap_setup(RT(g_e820));
+    malloc_setup(ram);
 
     post_phase("platform");
     ivt_setup();
@@ -71,7 +74,8 @@ extern "C" [[noreturn]] void post_main() {
     if (CONFIG_PS2_KEYBOARD) ps2_setup();
 
     post_phase("pci");
-    pci_setup(ram.low_top, nullptr, 0);
+    pci_setup(ram.low_top, CONFIG_IGD_PASSTHROUGH ? &kIgdQuirk : nullptr, CONFIG_IGD_PASSTHROUGH ? 1 : 0);
+    if (CONFIG_IGD_PASSTHROUGH) igd_pci_done();
 
     post_phase("vga");
     u32 rom_end = vga_rom_setup();
@@ -82,6 +86,7 @@ extern "C" [[noreturn]] void post_main() {
 
     post_phase("boot");
     boot_config();
+    malloc_finalize();
     shadow_lock(rom_end);
     RT(g_post_done) = 1;
     post_phase("int19");

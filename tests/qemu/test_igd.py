@@ -1,0 +1,300 @@
+# SPDX-License-Identifier: LGPL-3.0-or-later
+"""IGD passthrough (docs/igd-passthrough.md) end to end in QEMU.
+
+QEMU has no emulated Intel GPU, so the positive path runs a variant build
+with CONFIG_IGD_TEST_OVERRIDE=y (out/igd-test/, built here) and the fw_cfg
+file opt/reef/igd-test-gen, which makes the std VGA at 00:02.0 count as an
+Intel IGD. The two IGD files are hand-made, as users of older QEMU pass them:
+
+    -fw_cfg name=etc/igd-opregion,file=...    -fw_cfg name=etc/igd-bdsm-size,file=...
+
+Linux boots (GRUB image of tests/qemu/linuxboot.py, all -m 512M):
+    igd-on      override build + both files + gen 9  -> stolen memory + OpRegion
+    igd-base    override build, no files             -> the baseline for igd-on
+    files-only  default build + both files           -> no Intel display: nothing
+    reef        default build, no files              -> the baseline for files-only
+Firmware-only runs (no disk; the monitor reads guest memory) check the bytes:
+the OpRegion copy, and that stolen memory and the OpRegion tail are zeroed
+even when the memory held junk before (QEMU's generic loader puts it there).
+
+    /usr/bin/python3 -m pytest -v tests/qemu/test_igd.py
+"""
+import os
+import re
+import struct
+import subprocess
+
+import pytest
+
+from linuxboot import MiB, GiB, format_map, side_by_side, usable_bytes
+from reefqemu import OUT, ROOT, Qemu
+
+MEM = "512M"
+BDSM_SIZE = 64 * MiB
+OPREGION_SIZE = 8192 + 300          # not a page multiple: the tail gets zeroed
+VARIANT = os.path.join(OUT, "igd-test")
+FILES_DIR = os.path.join(VARIANT, "fwcfg")
+
+BDSM_LINE = re.compile(
+    r"^igd: (?P<dev>[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]) (?P<id>8086:[0-9a-f]{4}) gen (?P<gen>\d+|\?): "
+    r"stolen memory 0x(?P<size>[0-9a-f]+) bytes \(\d+ MiB\) at 0x(?P<addr>[0-9a-f]+), zeroed, e820 reserved; "
+    r"BDSM 0x(?P<reg>[0-9A-F]{2}) \((?P<width>32|64)-bit\) = 0x(?P<val>[0-9a-f]+)$", re.M)
+OPREGION_LINE = re.compile(
+    r"^igd: (?P<dev>[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]) (?P<id>8086:[0-9a-f]{4}) gen (?P<gen>\d+|\?): "
+    r"OpRegion 0x(?P<size>[0-9a-f]+) bytes at 0x(?P<addr>[0-9a-f]+), e820 reserved; "
+    r"ASLS 0xFC = 0x(?P<val>[0-9a-f]+)$", re.M)
+
+
+# ---- inputs ----------------------------------------------------------------
+def opregion_bytes():
+    """An OpRegion-like blob: the signature, then a fixed pseudo-random fill."""
+    data = bytearray(b"IntelGraphicsMem")
+    x = 0x1234567
+    while len(data) < OPREGION_SIZE:
+        x = (x * 1103515245 + 12345) & 0x7FFFFFFF
+        data.append((x >> 16) & 0xFF)
+    return bytes(data)
+
+
+def write_if_changed(path, data):
+    if not os.path.exists(path) or open(path, "rb").read() != data:
+        with open(path, "wb") as f:
+            f.write(data)
+    return path
+
+
+def fw_cfg_files():
+    os.makedirs(FILES_DIR, exist_ok=True)
+    opregion = write_if_changed(os.path.join(FILES_DIR, "opregion.bin"), opregion_bytes())
+    bdsm = write_if_changed(os.path.join(FILES_DIR, "bdsm-size.bin"), struct.pack("<Q", BDSM_SIZE))
+    junk = write_if_changed(os.path.join(FILES_DIR, "junk.bin"), bytes(range(1, 256)) * 257)
+    return opregion, bdsm, junk
+
+
+def igd_args(opregion, bdsm, gen=None):
+    args = ["-fw_cfg", "name=etc/igd-opregion,file=" + opregion,
+            "-fw_cfg", "name=etc/igd-bdsm-size,file=" + bdsm]
+    if gen is not None:
+        args += ["-fw_cfg", "name=opt/reef/igd-test-gen,string=%s" % gen]
+    return args
+
+
+# ---- fixtures --------------------------------------------------------------
+@pytest.fixture(scope="module")
+def override_bios():
+    """out/igd-test/bios.bin: the tree built with CONFIG_IGD_TEST_OVERRIDE=y."""
+    os.makedirs(VARIANT, exist_ok=True)
+    cfg = os.path.join(VARIANT, ".config")
+    if not os.path.exists(cfg) or "CONFIG_IGD_TEST_OVERRIDE=y" not in open(cfg).read():
+        with open(cfg, "w") as f:
+            f.write("CONFIG_IGD_TEST_OVERRIDE=y\n")
+    p = subprocess.run(["make", "-C", ROOT, "OUT=" + VARIANT, "KCONFIG_CONFIG=" + cfg],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        pytest.fail("building the IGD test variant failed:\n" + p.stdout + p.stderr, pytrace=False)
+    if "#define CONFIG_IGD_TEST_OVERRIDE 1" not in open(os.path.join(VARIANT, "autoconf.h")).read():
+        pytest.fail("the variant build did not enable CONFIG_IGD_TEST_OVERRIDE", pytrace=False)
+    return os.path.join(VARIANT, "bios.bin")
+
+
+@pytest.fixture(scope="module")
+def files():
+    return fw_cfg_files()
+
+
+@pytest.fixture(scope="module")
+def boots(linux_boots, bios, override_bios, files):
+    """The four Linux boots, queued together so that they run in parallel."""
+    opregion, bdsm, _ = files
+    plan = {
+        "igd-on": ("igd-on", override_bios, igd_args(opregion, bdsm, gen=9)),
+        "igd-base": ("igd-base", override_bios, []),
+        "files-only": ("files-only", bios, igd_args(opregion, bdsm)),
+        "reef": ("reef", bios, []),
+    }
+    futures = {k: linux_boots.submit(role, path, MEM, tuple(args)) for k, (role, path, args) in plan.items()}
+    return {k: f.result() for k, f in futures.items()}
+
+
+def checked(boot):
+    boot.check()
+    rep = boot.report
+    assert rep.e820, "Linux printed no BIOS-e820 lines\n" + boot.failure_text()
+    return rep
+
+
+def igd_lines(boot):
+    return [l for l in boot.debug.splitlines() if l.startswith("igd:")]
+
+
+def iomem_top(rep):
+    """Top-level /proc/iomem entries: [(start, end_exclusive, name)]."""
+    out = []
+    for line in rep.sections.get("iomem", "").splitlines():
+        m = re.match(r"^([0-9a-f]+)-([0-9a-f]+) : (.+)$", line)
+        if m:
+            out.append((int(m.group(1), 16), int(m.group(2), 16) + 1, m.group(3).strip()))
+    return out
+
+
+def e820_entry(rep, start, end):
+    for r in rep.e820:
+        if r.start == start and r.end == end:
+            return r
+    return None
+
+
+# ---- with an IGD (test override) --------------------------------------------
+def test_igd_log_names_device_generation_register_address_size(boots):
+    boot = boots["igd-on"]
+    checked(boot)
+    m = BDSM_LINE.search(boot.debug)
+    assert m, "no stolen-memory line in the debug log:\n" + "\n".join(igd_lines(boot))
+    assert (m["dev"], m["id"], m["gen"], m["reg"], m["width"]) == ("00:02.0", "8086:5912", "9", "5C", "32")
+    assert int(m["size"], 16) == BDSM_SIZE and m["addr"] == m["val"]
+    o = OPREGION_LINE.search(boot.debug)
+    assert o, "no OpRegion line in the debug log:\n" + "\n".join(igd_lines(boot))
+    assert (o["dev"], o["id"], o["gen"]) == ("00:02.0", "8086:5912", "9")
+    assert int(o["size"], 16) == OPREGION_SIZE and o["addr"] == o["val"]
+
+
+def test_igd_stolen_memory_reserved_for_linux(boots):
+    """A reserved range of exactly the requested size, 1 MiB aligned, below
+    4 GiB, in the e820 map Linux got and in /proc/iomem."""
+    boot = boots["igd-on"]
+    rep = checked(boot)
+    m = BDSM_LINE.search(boot.debug)
+    assert m, "\n".join(igd_lines(boot))
+    start = int(m["addr"], 16)
+    end = start + BDSM_SIZE
+    assert start % MiB == 0 and end <= 4 * GiB
+    e = e820_entry(rep, start, end)
+    assert e is not None and e.kind == "reserved", (
+        "no e820 entry [0x%x-0x%x) reserved:\n%s" % (start, end, format_map(rep.e820, "Linux e820")))
+    io = [r for r in iomem_top(rep) if r[0] == start and r[1] == end]
+    assert io and io[0][2].lower() == "reserved", (
+        "/proc/iomem has no reserved [0x%x-0x%x):\n%s" % (start, end, rep.sections.get("iomem")))
+
+
+def test_igd_opregion_reserved_for_linux(boots):
+    boot = boots["igd-on"]
+    rep = checked(boot)
+    o = OPREGION_LINE.search(boot.debug)
+    assert o, "\n".join(igd_lines(boot))
+    start = int(o["addr"], 16)
+    end = start + (OPREGION_SIZE + 4095) // 4096 * 4096
+    assert start % 4096 == 0 and end <= 4 * GiB
+    e = e820_entry(rep, start, end)
+    assert e is not None and e.kind == "reserved", (
+        "no e820 entry [0x%x-0x%x) reserved:\n%s" % (start, end, format_map(rep.e820, "Linux e820")))
+    assert any(r[0] <= start and r[1] >= end and r[2].lower() == "reserved" for r in iomem_top(rep)), (
+        "/proc/iomem does not reserve [0x%x-0x%x):\n%s" % (start, end, rep.sections.get("iomem")))
+
+
+def subtract(ranges, holes):
+    """[(start, end)] of the usable ranges with the holes cut out."""
+    out = [(r.start, r.end) for r in ranges if r.usable]
+    for hs, he in holes:
+        nxt = []
+        for s, e in out:
+            if he <= s or hs >= e:
+                nxt.append((s, e))
+                continue
+            if s < hs:
+                nxt.append((s, hs))
+            if he < e:
+                nxt.append((he, e))
+        out = nxt
+    return sorted(out)
+
+
+def test_igd_usable_ram_drops_by_no_more_than_the_two_ranges(boots):
+    """Compared with the same firmware booted without the files, exactly the
+    two ranges stop being usable RAM; nothing else moves."""
+    on_boot = boots["igd-on"]
+    on, base = checked(on_boot), checked(boots["igd-base"])
+    m, o = BDSM_LINE.search(on_boot.debug), OPREGION_LINE.search(on_boot.debug)
+    assert m and o, "\n".join(igd_lines(on_boot))
+    bdsm = (int(m["addr"], 16), int(m["addr"], 16) + BDSM_SIZE)
+    pages = (OPREGION_SIZE + 4095) // 4096 * 4096
+    opr = (int(o["addr"], 16), int(o["addr"], 16) + pages)
+    maps = side_by_side(on.e820, base.e820, "Linux e820 with the IGD files", "without")
+    drop = usable_bytes(base.e820) - usable_bytes(on.e820)
+    assert drop <= BDSM_SIZE + pages, "usable RAM dropped by %d bytes:\n%s" % (drop, maps)
+    assert subtract(on.e820, []) == subtract(base.e820, [bdsm, opr]), (
+        "usable RAM is not the baseline minus the two ranges:\n" + maps)
+    # MemTotal is usable RAM minus what the kernel keeps for itself; a map
+    # split into more ranges costs it a page or so more of bookkeeping.
+    mem_drop = base.mem_total - on.mem_total
+    slack = 64 * 1024
+    assert BDSM_SIZE <= mem_drop <= BDSM_SIZE + pages + slack, (
+        "MemTotal dropped by %d bytes:\n%s" % (mem_drop, maps))
+
+
+# ---- files, but no Intel display device ----------------------------------------
+def test_no_intel_display_no_allocation(boots):
+    files_only, plain = boots["files-only"], boots["reef"]
+    a, b = checked(files_only), checked(plain)
+    assert a.e820 == b.e820, "e820 differs from a boot without the files:\n" + side_by_side(
+        a.e820, b.e820, "with the files", "without")
+    assert a.grub_mmap == b.grub_mmap, "INT 15h E820 differs:\n" + side_by_side(
+        a.grub_mmap, b.grub_mmap, "with the files", "without")
+    lines = igd_lines(files_only)
+    assert lines == ["igd: fw_cfg has etc/igd-opregion and etc/igd-bdsm-size but no Intel display device "
+                     "(vendor 0x8086, class 0x0300/0x0380); nothing allocated"], lines
+    assert igd_lines(plain) == []
+
+
+# ---- guest memory, firmware only ----------------------------------------------
+def firmware_run(name, bios, args):
+    """Boot to "No bootable device" (no disk); returns the running Qemu."""
+    vm = Qemu(bios=bios, args=["-M", "pc", "-m", MEM, "-nic", "none"] + list(args), name=name)
+    vm.start()
+    try:
+        vm.wait_debug(r"No bootable device", timeout=30)
+    except BaseException:
+        vm.kill()
+        raise
+    return vm
+
+
+@pytest.mark.parametrize("gen,reg,width", [(9, "5C", "32"), (12, "C0", "64")])
+def test_igd_memory_contents(override_bios, files, gen, reg, width):
+    """The OpRegion bytes are in guest memory at the logged address; stolen
+    memory and the OpRegion's last page are zeroed even over old junk."""
+    opregion, bdsm, junk = files
+    args = igd_args(opregion, bdsm, gen=gen)
+    # First run: where do the regions go?
+    vm = firmware_run("igd-mem-gen%d" % gen, override_bios, args)
+    try:
+        m, o = BDSM_LINE.search(vm.debug_text()), OPREGION_LINE.search(vm.debug_text())
+        assert m and o, vm.debug_text()
+        assert (m["reg"], m["width"]) == (reg, width)
+        op = int(o["addr"], 16)
+        assert vm.read_phys(op, OPREGION_SIZE) == opregion_bytes()
+    finally:
+        vm.kill()
+    bdsm_at = int(m["addr"], 16)
+    page_end = op + (OPREGION_SIZE + 4095) // 4096 * 4096
+    jsize = os.path.getsize(junk)
+    # Second run: junk loaded at the start and end of stolen memory and over
+    # the whole OpRegion area before the firmware starts.
+    spots = [bdsm_at, bdsm_at + BDSM_SIZE - jsize, page_end - jsize]
+    loader = []
+    for a in spots:
+        loader += ["-device", "loader,file=%s,addr=0x%x,force-raw=on" % (junk, a)]
+    vm = firmware_run("igd-mem-junk-gen%d" % gen, override_bios, args + loader)
+    try:
+        m2, o2 = BDSM_LINE.search(vm.debug_text()), OPREGION_LINE.search(vm.debug_text())
+        assert m2 and o2 and m2["addr"] == m["addr"] and o2["addr"] == o["addr"], vm.debug_text()
+        for a in spots[:2]:
+            assert vm.read_phys(a, 4096) == bytes(4096), "stolen memory at 0x%x not zeroed" % a
+            assert vm.read_phys(a + jsize - 4096, 4096) == bytes(4096), "stolen memory not zeroed"
+        assert vm.read_phys(op, OPREGION_SIZE) == opregion_bytes()
+        tail = page_end - (op + OPREGION_SIZE)
+        assert vm.read_phys(op + OPREGION_SIZE, tail) == bytes(tail), "OpRegion tail not zeroed"
+        # Just outside the reserved ranges the junk is still there: the
+        # firmware zeroed what it reserved and nothing else.
+        assert vm.read_phys(page_end - jsize, 16) != bytes(16)
+    finally:
+        vm.kill()
