@@ -10,10 +10,8 @@ constexpr u8 kSeconds = 0x00, kMinutes = 0x02, kHours = 0x04, kDayOfWeek = 0x06;
 constexpr u8 kDay = 0x07, kMonth = 0x08, kYear = 0x09;
 constexpr u8 kStatusA = 0x0A, kStatusB = 0x0B, kStatusC = 0x0C, kStatusD = 0x0D;
 constexpr u8 kShutdown = 0x0F, kFloppyTypes = 0x10;
-constexpr u8 kExtMemLow = 0x30, kExtMemHigh = 0x31;          // KiB above 1 MiB
 constexpr u8 kCentury = 0x32;
-constexpr u8 kMemAbove16MLow = 0x34, kMemAbove16MHigh = 0x35; // 64 KiB units
-constexpr u8 kMemAbove4G0 = 0x5B, kMemAbove4G1 = 0x5C, kMemAbove4G2 = 0x5D;  // 64 KiB units
+// (memory size registers: src/fw/memmap.cc)
 constexpr u8 kNmiDisable = 0x80;
 }  // namespace cmos
 

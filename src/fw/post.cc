@@ -59,7 +59,7 @@ extern "C" [[noreturn]] void post_main() {
     if (!fwcfg_setup()) dlog(1, "fw_cfg: not present\n");
 
     post_phase("memmap");
-    RamInfo ram = memmap_setup(RT(g_e820));
+    RamInfo ram = memmap_setup(RT(g_e820), fwcfg(), cmos_read);
     malloc_setup(ram);
 
     post_phase("platform");

@@ -49,3 +49,21 @@ def test_bios_is_read_only_at_boot(shadow_image):
     for addr, kind in expected.items():
         assert addr in got, "no line for %s in:\n%s" % (addr, vm.serial_text())
         assert got[addr] == (kind, "PASS"), "%s %s: %s\n%s" % (kind, addr, got[addr], vm.serial_text())
+
+
+def test_banner_on_screen_and_serial(shadow_image):
+    """`ReefBIOS <version>` is the first thing on the serial console and on
+    the VGA text screen (read from video memory once the boot sector runs)."""
+    vm = Qemu(bios=REEF_BIOS, name="banner", args=[
+        "-M", "pc", "-m", "128M", "-snapshot",
+        "-drive", "file=%s,format=raw,if=ide" % shadow_image])
+    with vm:
+        vm.wait_serial(r"^DONE", timeout=60)
+        vram = vm.read_phys(0xB8000, 80 * 2 * 4)
+    text = vram[0::2].decode("latin-1")
+    rows = [text[i:i + 80].rstrip() for i in range(0, len(text), 80)]
+    assert re.match(r"ReefBIOS \S+", rows[0]), "screen rows: %r" % rows
+    first = vm.serial_text().splitlines()[0]
+    assert re.fullmatch(r"ReefBIOS \S+", first.strip()), first
+    version = rows[0].split()[1]
+    assert first.strip() == "ReefBIOS " + version
