@@ -16,14 +16,14 @@ WORK = os.path.join(OUT, "layout-test")
 
 
 def link_inputs():
-    out = subprocess.run(["make", "-s", "-C", ROOT, "print-link-inputs"], check=True,
+    out = subprocess.run(["make", "-s", "--no-print-directory", "-C", ROOT, "print-link-inputs"], check=True,
                          capture_output=True, text=True).stdout.split()
     return [os.path.join(ROOT, p) for p in out]
 
 
 @pytest.fixture(scope="module")
 def objects():
-    subprocess.run(["make", "-s", "-C", ROOT, "all"], check=True)
+    subprocess.run(["make", "-s", "--no-print-directory", "-C", ROOT, "all"], check=True)
     os.makedirs(WORK, exist_ok=True)
     return link_inputs()
 
