@@ -50,7 +50,7 @@ FWFLAGS := -std=c++20 -ffreestanding -nostdinc -fno-exceptions -fno-rtti \
   -ffunction-sections -fdata-sections -Os -g \
   -Wall -Wextra -Werror -Wno-missing-field-initializers \
   -Isrc -I$(OUT)
-ASFLAGS16 := -m16 -Isrc -I$(OUT) -DBIOS_DATE_STR='"$(BIOS_DATE)"'
+ASFLAGS16 := -m16 -Isrc -I$(OUT)
 ASFLAGS32 := -m32 -Isrc -I$(OUT)
 DEPFLAGS = -MMD -MP -MF $@.d
 # `make V=1` shows the full commands.
@@ -86,10 +86,12 @@ $(OUT)/autoconf.h: $(KCONFIG_CONFIG) Kconfig
 
 $(OUT)/version.h: FORCE
 	@mkdir -p $(OUT)
-	@printf '#pragma once\n#define REEF_VERSION "%s"\n' "$(VERSION)" > $@.tmp
+	@printf '#pragma once\n#define REEF_VERSION "%s"\n#define REEF_BIOS_DATE "%s"\n' "$(VERSION)" "$(BIOS_DATE)" > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
-GEN := $(OUT)/autoconf.h $(OUT)/version.h
+# version.h is order-only: the files that include it depend on it through
+# their .d files, so a new commit rebuilds only those.
+GEN := $(OUT)/autoconf.h | $(OUT)/version.h
 
 # ---- compile -------------------------------------------------------------
 # 16-bit objects get every symbol prefixed with _r16_ so the same source can

@@ -4,6 +4,7 @@
  * service handlers on the runtime stack. Assembled as a 16-bit object: every
  * symbol here is seen by the linker with the _r16_ prefix. */
 #include "layout.h"
+#include "version.h"
 
 /* Layout of struct Regs16 (src/lib/regs16.h) as built on the stack below. */
 #define FRAME_SIZE      50
@@ -300,7 +301,7 @@ reset_vector:
         ljmpw $FSEG, $entry_post
 
         .section .fixed.fff5, "a"
-        .ascii BIOS_DATE_STR
+        .ascii REEF_BIOS_DATE
 
         .section .fixed.fffe, "a"
         .byte 0xFC          /* model byte: PC/AT */
