@@ -52,7 +52,7 @@ FWFLAGS := -std=c++20 -ffreestanding -nostdinc -fno-exceptions -fno-rtti \
   -Isrc -I$(OUT)
 ASFLAGS16 := -m16 -Isrc -I$(OUT)
 ASFLAGS32 := -m32 -Isrc -I$(OUT)
-DEPFLAGS = -MMD -MP -MF $@.d
+DEPFLAGS = -MMD -MP -MT $@ -MF $@.d
 # `make V=1` shows the full commands.
 ifeq ($(V),1)
 Q :=
@@ -91,7 +91,7 @@ $(OUT)/version.h: FORCE
 
 # version.h is order-only: the files that include it depend on it through
 # their .d files, so a new commit rebuilds only those.
-GEN := $(OUT)/autoconf.h | $(OUT)/version.h
+GEN := $(OUT)/autoconf.h Makefile | $(OUT)/version.h
 
 # ---- compile -------------------------------------------------------------
 # 16-bit objects get every symbol prefixed with _r16_ so the same source can
