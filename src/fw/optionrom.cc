@@ -76,9 +76,15 @@ u8 rom_checksum(const void* base, u32 len) {
         u32 chunk = n < 128 ? n : 128;  // 128 * 2 * 255 < 65536
         n -= chunk;
         u32 acc = 0;
+        constexpr u32 kLanes = 0x00FF00FFu;
+        for (; chunk >= 4; chunk -= 4, w += 4) {
+            u32 a = w[0], b = w[1], c = w[2], d = w[3];
+            acc += (a & kLanes) + ((a >> 8) & kLanes) + (b & kLanes) + ((b >> 8) & kLanes) + (c & kLanes) +
+                   ((c >> 8) & kLanes) + (d & kLanes) + ((d >> 8) & kLanes);
+        }
         for (; chunk; chunk--) {
             u32 v = *w++;
-            acc += (v & 0x00FF00FFu) + ((v >> 8) & 0x00FF00FFu);
+            acc += (v & kLanes) + ((v >> 8) & kLanes);
         }
         total += (acc & 0xFFFF) + (acc >> 16);
     }
