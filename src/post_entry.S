@@ -42,28 +42,12 @@ post_entry32:
  * independent: no absolute data references. */
 shadow_copy:
         movl %eax, %ebx
-        movw $0xCF8, %dx
-        movl %ebx, %eax
-        andl $0xFFFFFFFC, %eax
-        outl %eax, %dx
-        movl %ebx, %eax
-        andl $3, %eax
-        movw $0xCFC, %dx
-        addw %ax, %dx
-        movb $0x30, %al
-        outb %al, %dx
+        movb $0x30, %cl              /* PAM0: only bits 5:4 (the F-segment) */
+        call pam_write
         movl $6, %esi
 2:      incl %ebx
-        movw $0xCF8, %dx
-        movl %ebx, %eax
-        andl $0xFFFFFFFC, %eax
-        outl %eax, %dx
-        movl %ebx, %eax
-        andl $3, %eax
-        movw $0xCFC, %dx
-        addw %ax, %dx
-        movb $0x33, %al
-        outb %al, %dx
+        movb $0x33, %cl              /* PAM1-6: both 16 KiB halves */
+        call pam_write
         decl %esi
         jnz 2b
         /* Copy only the parts of the image that hold something: the
@@ -92,4 +76,19 @@ shadow_copy:
         movl $(FSEG_BASE + FIXED_AREA_START), %edi
         movl $((0x10000 - FIXED_AREA_START) / 4), %ecx
         rep movsl
+        ret
+
+/* Writes byte CL to the PCI config register whose CF8 address is EBX
+ * (position independent, like shadow_copy). */
+pam_write:
+        movw $0xCF8, %dx
+        movl %ebx, %eax
+        andl $0xFFFFFFFC, %eax
+        outl %eax, %dx
+        movl %ebx, %eax
+        andl $3, %eax
+        movw $0xCFC, %dx
+        addw %ax, %dx
+        movb %cl, %al
+        outb %al, %dx
         ret

@@ -29,6 +29,38 @@
 
         .section .text.trampoline, "ax"
 
+/* The mode-switch steps both trampolines share. */
+
+/* Loads selector (or segment) \sel into DS, ES, FS, GS and SS through
+ * the register \r32 (and its low half \r16). */
+        .macro SET_DATA_SEGS sel, r32, r16
+        movl $\sel, \r32
+        movw \r16, %ds
+        movw \r16, %es
+        movw \r16, %fs
+        movw \r16, %gs
+        movw \r16, %ss
+        .endm
+
+/* Real mode -> 32-bit flat code at \label (a 16-bit label). */
+        .macro ENTER_FLAT label, r32, r8
+        lgdtl %cs:reef_gdt_desc
+        movl %cr0, \r32
+        orb $1, \r8
+        movl \r32, %cr0
+        ljmpl $SEL_CODE32, $(\label + FSEG_BASE)
+        .endm
+
+/* 16-bit protected mode (CS = SEL_CODE16) -> real mode at F000:\label,
+ * with real-mode limits loaded into the data segment registers first. */
+        .macro LEAVE_PROTECTED label, r32, r16, r8
+        SET_DATA_SEGS SEL_DATA16, \r32, \r16
+        movl %cr0, \r32
+        andb $0xFE, \r8
+        movl \r32, %cr0
+        ljmpw $FSEG, $\label
+        .endm
+
         .balign 8
         .global reef_gdt
 reef_gdt:
@@ -74,33 +106,15 @@ call32:
         movzwl %sp, %ebx
         addl %ecx, %ebx              /* flat ESP */
         movl %eax, %edi
-        lgdtl %cs:reef_gdt_desc
-        movl %cr0, %ecx
-        orb $1, %cl
-        movl %ecx, %cr0
-        ljmpl $SEL_CODE32, $(1f + FSEG_BASE)
+        ENTER_FLAT 1f, %ecx, %cl
         .code32
-1:      movl $SEL_DATA32, %ecx
-        movw %cx, %ds
-        movw %cx, %es
-        movw %cx, %ss
-        movw %cx, %fs
-        movw %cx, %gs
+1:      SET_DATA_SEGS SEL_DATA32, %ecx, %cx
         movl %ebx, %esp
         movl %edx, %eax
         calll *%edi
         ljmpl $SEL_CODE16, $2f
         .code16
-2:      movl $SEL_DATA16, %ecx
-        movw %cx, %ds
-        movw %cx, %es
-        movw %cx, %fs
-        movw %cx, %gs
-        movw %cx, %ss
-        movl %cr0, %ecx
-        andb $0xFE, %cl
-        movl %ecx, %cr0
-        ljmpw $FSEG, $3f
+2:      LEAVE_PROTECTED 3f, %ecx, %cx, %cl
 3:      movw %si, %ss
         movzwl %si, %ecx
         shll $4, %ecx
@@ -147,16 +161,7 @@ asm_call16:
         subl %ebx, %esi              /* r as an SS offset */
         ljmpl $SEL_CODE16, $1f
         .code16
-1:      movl $SEL_DATA16, %eax
-        movw %ax, %ds
-        movw %ax, %es
-        movw %ax, %fs
-        movw %ax, %gs
-        movw %ax, %ss
-        movl %cr0, %eax
-        andb $0xFE, %al
-        movl %eax, %cr0
-        ljmpw $FSEG, $2f
+1:      LEAVE_PROTECTED 2f, %eax, %ax, %al
 2:      movw %cx, %ss
         subl %ebx, %esp
         lidtl %cs:rmode_idt_desc
@@ -208,18 +213,9 @@ asm_call16:
         movw %ss, %cx
         movzwl %cx, %ebx
         shll $4, %ebx
-        lgdtl %cs:reef_gdt_desc
-        movl %cr0, %eax
-        orb $1, %al
-        movl %eax, %cr0
-        ljmpl $SEL_CODE32, $(5f + FSEG_BASE)
+        ENTER_FLAT 5f, %eax, %al
         .code32
-5:      movl $SEL_DATA32, %eax
-        movw %ax, %ds
-        movw %ax, %es
-        movw %ax, %ss
-        movw %ax, %fs
-        movw %ax, %gs
+5:      SET_DATA_SEGS SEL_DATA32, %eax, %ax
         movzwl %sp, %esp
         addl %ebx, %esp
         popfl
