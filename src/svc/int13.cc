@@ -274,6 +274,9 @@ using namespace reef;
 
 HANDLER(handle_int13) {
     dlog(4, "int13 ax=%x dl=%x\n", r->ax, r->dl);
+    // Like the AT BIOS: a long transfer must not stop the clock (IRQs that
+    // arrive now nest on the runtime stack).
+    asm volatile("sti" ::: "memory");
     if (r->dl < 0x80) floppy_service(r);
     else disk_service(r);
 }
