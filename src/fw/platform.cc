@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 #include "fw/platform.h"
 
+#include "hw/uart.h"
+
 #include "lib/bda.h"
 #include "lib/io.h"
 #include "lib/log.h"
@@ -39,16 +41,6 @@ constexpr u16 kInt13 = 0xE3FE, kInt19 = 0xE6F2, kInt14 = 0xE739, kInt16 = 0xE82E
               kInt12 = 0xF841, kInt11 = 0xF84D, kInt15 = 0xF859, kInt1A = 0xFE6E,
               kInt08 = 0xFEA5;
 }  // namespace fixed
-
-u8 cmos_read(u8 index) {
-    outb(u8(index | cmos::kNmiDisable), port::kCmosIndex);
-    return inb(port::kCmosData);
-}
-
-void cmos_write(u8 index, u8 val) {
-    outb(u8(index | cmos::kNmiDisable), port::kCmosIndex);
-    outb(val, port::kCmosData);
-}
 
 namespace {
 void set_vector(u8 vec, u16 seg, u16 off) { far_write<SegOff>(0, vec * 4u, SegOff{off, seg}); }
@@ -92,10 +84,10 @@ void ivt_setup() {
 namespace {
 // A 16550 answers with its scratch register; an absent port reads 0xFF.
 bool uart_present(u16 base) {
-    outb(0x5A, u16(base + 7));
-    if (inb(u16(base + 7)) != 0x5A) return false;
-    outb(0xA5, u16(base + 7));
-    return inb(u16(base + 7)) == 0xA5;
+    uart::Scratch::write(base, 0x5A);
+    if (uart::Scratch::read(base) != 0x5A) return false;
+    uart::Scratch::write(base, 0xA5);
+    return uart::Scratch::read(base) == 0xA5;
 }
 bool lpt_present(u16 base) {
     outb(0xAA, base);
@@ -192,7 +184,8 @@ void pic_unmask(u8 irq) {
 
 void rtc_setup() {
     cmos_write(cmos::kStatusA, 0x26);  // 32.768 kHz time base, 1024 Hz periodic rate
-    cmos_write(cmos::kStatusB, u8((cmos_read(cmos::kStatusB) & 0x06) | 0x02));  // keep format, 24h, no IRQs
+    // Keep the data format, 24-hour mode, no interrupts.
+    cmos_write(cmos::kStatusB, u8((cmos_read(cmos::kStatusB) & (cmos::kBBinary | cmos::kB24h)) | cmos::kB24h));
     cmos_read(cmos::kStatusC);
     cmos_read(cmos::kStatusD);
 }

@@ -2,6 +2,7 @@
 // Built in both firmware modes.
 #include "lib/console.h"
 
+#include "hw/uart.h"
 #include "lib/format.h"
 #include "lib/io.h"
 #include "lib/log.h"
@@ -11,18 +12,6 @@
 #endif
 
 namespace reef {
-namespace uart {
-// 16550 registers, offsets from the port base.
-using Thr = IoRegAt<u8, 0>;  // transmit holding (DLAB=0)
-using Dll = IoRegAt<u8, 0>;  // divisor latch low (DLAB=1)
-using Ier = IoRegAt<u8, 1>;
-using Dlm = IoRegAt<u8, 1>;
-using Fcr = IoRegAt<u8, 2>;
-using Lcr = IoRegAt<u8, 3>;
-using Mcr = IoRegAt<u8, 4>;
-using Lsr = IoRegAt<u8, 5>;
-constexpr u8 kLcrDlab = 0x80, kLcr8N1 = 0x03, kLsrThrEmpty = 0x20;
-}  // namespace uart
 
 namespace {
 constexpr u16 kCom1 = CONFIG_SERIAL_PORT;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 // INT 1Ah: the tick counter (00h/01h) and the RTC clock, date and alarm
 // (02h-07h), in the RTC's own format (BCD or binary, per status B).
+#include "hw/cmos.h"
 #include "lib/bda.h"
 #include "lib/io.h"
 #include "lib/log.h"
@@ -9,20 +10,10 @@
 namespace reef {
 namespace {
 
-constexpr u8 kSec = 0x00, kSecAlarm = 0x01, kMin = 0x02, kMinAlarm = 0x03, kHour = 0x04, kHourAlarm = 0x05,
-             kDay = 0x07, kMonth = 0x08, kYear = 0x09, kStatusA = 0x0A, kStatusB = 0x0B, kStatusC = 0x0C,
-             kCentury = 0x32;
-constexpr u8 kAUpdateInProgress = 0x80;
-constexpr u8 kBSet = 0x80, kBAlarmIrq = 0x20, kBBinary = 0x04, kB24h = 0x02, kBDst = 0x01;
+using namespace cmos;
 
-u8 rd(u8 idx) {
-    outb(idx, port::kCmosIndex);
-    return inb(port::kCmosData);
-}
-void wr(u8 idx, u8 v) {
-    outb(idx, port::kCmosIndex);
-    outb(v, port::kCmosData);
-}
+u8 rd(u8 idx) { return cmos_read(idx); }
+void wr(u8 idx, u8 v) { cmos_write(idx, v); }
 
 // The BIOS interface is BCD; convert if the RTC runs in binary mode.
 u8 from_rtc(u8 v) { return (rd(kStatusB) & kBBinary) ? u8(((v / 10) << 4) | (v % 10)) : v; }
@@ -68,18 +59,18 @@ HANDLER(handle_int1a) {
             r->set_cf();
             break;
         }
-        r->dh = from_rtc(rd(kSec));
-        r->cl = from_rtc(rd(kMin));
-        r->ch = from_rtc(rd(kHour));
+        r->dh = from_rtc(rd(kSeconds));
+        r->cl = from_rtc(rd(kMinutes));
+        r->ch = from_rtc(rd(kHours));
         r->dl = rd(kStatusB) & kBDst;
         r->ok();
         break;
     case 0x03:
         rtc_ready();
         set_begin();
-        wr(kSec, to_rtc(r->dh));
-        wr(kMin, to_rtc(r->cl));
-        wr(kHour, to_rtc(r->ch));
+        wr(kSeconds, to_rtc(r->dh));
+        wr(kMinutes, to_rtc(r->cl));
+        wr(kHours, to_rtc(r->ch));
         wr(kStatusB, u8((rd(kStatusB) & ~kBDst) | (r->dl & kBDst)));
         set_end();
         r->ok();
@@ -111,9 +102,9 @@ HANDLER(handle_int1a) {
             break;
         }
         rtc_ready();
-        wr(kSecAlarm, to_rtc(r->dh));
-        wr(kMinAlarm, to_rtc(r->cl));
-        wr(kHourAlarm, to_rtc(r->ch));
+        wr(kSecondsAlarm, to_rtc(r->dh));
+        wr(kMinutesAlarm, to_rtc(r->cl));
+        wr(kHoursAlarm, to_rtc(r->ch));
         rd(kStatusC);
         wr(kStatusB, u8(rd(kStatusB) | kBAlarmIrq));
         outb(u8(inb(port::kPic2Data) & ~0x01), port::kPic2Data);  // IRQ8

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 // Small runtime services: timer and spurious IRQs, INT 10h without a video
 // BIOS, INT 11h/12h, serial (14h), printer (17h), diskette stubs (0Eh/40h).
+#include "hw/cmos.h"
 #include "hw/timer.h"
+#include "hw/uart.h"
 #include "lib/bda.h"
 #include "lib/console.h"
 #include "lib/io.h"
@@ -67,9 +69,8 @@ HANDLER(handle_int0e) {
 HANDLER(handle_int70) {
     (void)r;
     // Acknowledge the RTC (reading status C) and run the alarm hook.
-    outb(0x8C, port::kCmosIndex);
-    u8 c = inb(port::kCmosData);
-    if (c & 0x20) asm volatile("sti; int $0x4a; cli" ::: "eax", "ebx", "ecx", "edx", "esi", "edi", "memory", "cc");
+    u8 c = cmos_read(cmos::kStatusC);
+    if (c & cmos::kCAlarm) asm volatile("sti; int $0x4a; cli" ::: "eax", "ebx", "ecx", "edx", "esi", "edi", "memory", "cc");
     pic_eoi(8);
 }
 
@@ -119,43 +120,43 @@ HANDLER(handle_int14) {
     case 0x00: {  // initialise: AL = baud(7-5) parity(4-3) stop(2) length(1-0)
         static constexpr u16 kDivisor[8] = {0x417, 0x300, 0x180, 0xC0, 0x60, 0x30, 0x18, 0x0C};
         u16 div = kDivisor[r->al >> 5];
-        outb(0x80, u16(base + 3));
-        outb(u8(div), base);
-        outb(u8(div >> 8), u16(base + 1));
-        outb(u8(r->al & 0x1F), u16(base + 3));
-        r->ah = inb(u16(base + 5));
-        r->al = inb(u16(base + 6));
+        uart::Lcr::write(base, uart::kLcrDlab);
+        uart::Dll::write(base, u8(div));
+        uart::Dlm::write(base, u8(div >> 8));
+        uart::Lcr::write(base, u8(r->al & 0x1F));
+        r->ah = uart::Lsr::read(base);
+        r->al = uart::Msr::read(base);
         break;
     }
     case 0x01: {  // send AL
         PitStopwatch sw;
-        while (!(inb(u16(base + 5)) & 0x20))
+        while (!(uart::Lsr::read(base) & uart::kLsrThrEmpty))
             if (sw.poll() > limit) break;
-        u8 lsr = inb(u16(base + 5));
-        if (lsr & 0x20) {
-            outb(r->al, base);
+        u8 lsr = uart::Lsr::read(base);
+        if (lsr & uart::kLsrThrEmpty) {
+            uart::Thr::write(base, r->al);
             r->ah = lsr;
         } else {
-            r->ah = u8(lsr | 0x80);
+            r->ah = u8(lsr | uart::kLsrTimeout);
         }
         break;
     }
     case 0x02: {  // receive into AL
         PitStopwatch sw;
-        while (!(inb(u16(base + 5)) & 0x01))
+        while (!(uart::Lsr::read(base) & uart::kLsrDataReady))
             if (sw.poll() > limit) break;
-        u8 lsr = inb(u16(base + 5));
-        if (lsr & 0x01) {
-            r->al = inb(base);
+        u8 lsr = uart::Lsr::read(base);
+        if (lsr & uart::kLsrDataReady) {
+            r->al = uart::Rbr::read(base);
             r->ah = u8(lsr & 0x1E);
         } else {
-            r->ah = u8(lsr | 0x80);
+            r->ah = u8(lsr | uart::kLsrTimeout);
         }
         break;
     }
     case 0x03:  // status
-        r->ah = inb(u16(base + 5));
-        r->al = inb(u16(base + 6));
+        r->ah = uart::Lsr::read(base);
+        r->al = uart::Msr::read(base);
         break;
     default:
         r->set_cf();

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+// The MC146818-compatible RTC/CMOS (ports 70h/71h), for both firmware modes.
+#pragma once
+#include "lib/io.h"
+
+namespace reef {
+
+namespace cmos {
+constexpr u8 kSeconds = 0x00, kSecondsAlarm = 0x01, kMinutes = 0x02, kMinutesAlarm = 0x03;
+constexpr u8 kHours = 0x04, kHoursAlarm = 0x05, kDayOfWeek = 0x06;
+constexpr u8 kDay = 0x07, kMonth = 0x08, kYear = 0x09;
+constexpr u8 kStatusA = 0x0A, kStatusB = 0x0B, kStatusC = 0x0C, kStatusD = 0x0D;
+constexpr u8 kShutdown = 0x0F, kFloppyTypes = 0x10;
+constexpr u8 kCentury = 0x32;
+// (memory size registers: src/fw/memmap.cc)
+constexpr u8 kNmiDisable = 0x80;
+
+// Status A/B bits.
+constexpr u8 kAUpdateInProgress = 0x80;
+constexpr u8 kBSet = 0x80, kBPeriodicIrq = 0x40, kBAlarmIrq = 0x20, kBBinary = 0x04, kB24h = 0x02,
+             kBDst = 0x01;
+// Status C: interrupt flags (reading clears them).
+constexpr u8 kCAlarm = 0x20;
+}  // namespace cmos
+
+// NMI stays disabled while the index register is in use, as on the AT.
+[[gnu::always_inline]] inline u8 cmos_read(u8 index) {
+    outb(u8(index | cmos::kNmiDisable), port::kCmosIndex);
+    return inb(port::kCmosData);
+}
+[[gnu::always_inline]] inline void cmos_write(u8 index, u8 val) {
+    outb(u8(index | cmos::kNmiDisable), port::kCmosIndex);
+    outb(val, port::kCmosData);
+}
+
+}  // namespace reef
