@@ -13,11 +13,12 @@ KCONFIG_CONFIG ?= .config
 # 16-bit only (runtime services, entry code, trampolines)
 SRC16 := src/entry16.S src/trampoline.S src/lib/far16.cc src/rtvars.cc \
          src/svc/services.cc src/svc/int13.cc src/svc/int15.cc src/svc/int16.cc \
-         src/svc/int1a.cc src/svc/boot16.cc
+         src/svc/int1a.cc src/svc/boot16.cc src/svc/selftest16.cc
 # 32-bit only (POST)
 SRC32 := src/post_entry.S src/fw/post.cc src/lib/call16.cc src/fw/fwcfg.cc \
          src/fw/pci.cc src/fw/platform.cc src/fw/optionrom.cc \
-         src/fw/shadow.cc src/fw/malloc_fw.cc src/fw/igd_fw.cc
+         src/fw/shadow.cc src/fw/malloc_fw.cc src/fw/igd_fw.cc \
+         src/fw/selftest.cc
 # pure logic, also unit-tested on the host
 SRCLOGIC := src/fw/e820.cc src/fw/pci_alloc.cc src/fw/fwcfg_dir.cc src/fw/malloc.cc src/fw/igd.cc \
             src/fw/memmap.cc

@@ -102,6 +102,11 @@ irqentry_common:
         ENTRY_C entry_hwirq_master, handle_hwirq_master
         ENTRY_C entry_hwirq_slave, handle_hwirq_slave
 
+/* Only referenced with CONFIG_SELFTEST_TRAMPOLINES; its own section lets
+ * --gc-sections drop it otherwise. */
+        .section .text.selftest, "ax"
+        ENTRY_C entry_selftest, handle_selftest
+
 /* ------------------------------------------------------------------------
  * Reset and POST entry.
  * ------------------------------------------------------------------------ */

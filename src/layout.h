@@ -22,6 +22,8 @@
 #define RTDATA_SEG        0xEC00
 #define RTDATA_SIZE       0x4000
 #define RT_STACK_SIZE     0x800
+/* The stack call32 gives 32-bit code called from a runtime service. */
+#define RT32_STACK_SIZE   0x1000
 
 /* F-segment: 16-bit code (CS = 0xF000), the fixed IBM entry points from
  * F000:E000 up, and the fseg allocation pool in between. */

@@ -53,6 +53,8 @@ SECTIONS
         _r16_rt_stack_bottom = .;
         . += RT_STACK_SIZE;
         _r16_rt_stack_top = .;
+        . += RT32_STACK_SIZE;
+        _r16_rt32_stack_top = .;
     }
 
     /* ---- F-segment: 16-bit code, fseg pool, fixed IBM entry points ---- */
@@ -100,12 +102,13 @@ SECTIONS
     rtdata_bss_start = _r16_bss16_start + RTDATA_BASE;
     rtdata_bss_end = _r16_bss16_end + RTDATA_BASE;
     rt_stack_top_flat = _r16_rt_stack_top + RTDATA_BASE;
+    rt32_stack_top_flat = _r16_rt32_stack_top + RTDATA_BASE;
     fseg_pool_start = _r16_text16_end + FSEG_BASE;
     fseg_pool_end = _r16_fixed_start + FSEG_BASE;
     tmplow_start = ALIGN(bss32_end, 4096);
 
     ASSERT(text32_end <= TEXT32_LIMIT, "layout: 32-bit POST code overflows into the runtime data chunk")
-    ASSERT(_r16_rt_stack_top <= RTDATA_SIZE, "layout: 16-bit runtime data + stack exceed 16 KiB")
+    ASSERT(_r16_rt32_stack_top <= RTDATA_SIZE, "layout: 16-bit runtime data + stacks exceed 16 KiB")
     ASSERT(_r16_text16_end <= FIXED_AREA_START, "layout: 16-bit code overflows into the fixed entry area")
     ASSERT(bss32_end <= BSS32_LIMIT, "layout: POST bss overflows its conventional-memory area")
     ASSERT(SIZEOF(.init_array) == 0, "layout: global constructors are not supported")

@@ -7,3 +7,4 @@ DEFINE_RTVAR(u8, g_video_ready);
 DEFINE_RTVAR(reef::E820Map, g_e820);
 DEFINE_RTVAR(u32, g_boot_fail_wait_ms);
 DEFINE_RTVAR(u8, g_post_done);
+DEFINE_RTVAR(u32, g_call32_stack);

@@ -81,7 +81,9 @@ rmode_idt_desc:
 /* ------------------------------------------------------------------------
  * u32 call32(u32 func_flat, u32 arg)      16-bit, regparm: EAX, EDX
  * Calls func_flat(arg) (32-bit, regparm) in flat protected mode and returns
- * its EAX. Callable from real mode only (not vm86).
+ * its EAX. The 32-bit code runs on its own stack (g_call32_stack; during
+ * POST, which has a stack of its own, on the caller's). Callable from real
+ * mode only (not vm86).
  * ------------------------------------------------------------------------ */
         .code16
         .global call32
@@ -100,18 +102,34 @@ call32:
         movw %sp, %bp
         sgdtl 0(%bp)
         sidtl 6(%bp)
+        movl %eax, %edi              /* the function */
         movw %ss, %si                /* caller SS: ESI survives the C call */
         movzwl %si, %ecx
         shll $4, %ecx
         movzwl %sp, %ebx
-        addl %ecx, %ebx              /* flat ESP */
-        movl %eax, %edi
-        ENTER_FLAT 1f, %ecx, %cl
+        addl %ecx, %ebx              /* caller's flat ESP */
+        /* The 32-bit code's stack: g_call32_stack, unless it is 0 (POST)
+         * or we are already on it (a nested call32). */
+        movw $RTDATA_SEG, %cx
+        movw %cx, %ds
+        movl g_call32_stack, %ecx
+        testl %ecx, %ecx
+        jz 4f
+        cmpl %ecx, %ebx
+        ja 5f
+        leal -RT32_STACK_SIZE(%ecx), %eax
+        cmpl %eax, %ebx
+        ja 4f
+        jmp 5f
+4:      movl %ebx, %ecx
+5:      ENTER_FLAT 1f, %eax, %al
         .code32
-1:      SET_DATA_SEGS SEL_DATA32, %ecx, %cx
-        movl %ebx, %esp
+1:      SET_DATA_SEGS SEL_DATA32, %eax, %ax
+        movl %ecx, %esp
+        pushl %ebx                   /* back to the caller's stack after */
         movl %edx, %eax
         calll *%edi
+        popl %esp
         ljmpl $SEL_CODE16, $2f
         .code16
 2:      LEAVE_PROTECTED 3f, %ecx, %cx, %cl

@@ -9,6 +9,7 @@
 #include "fw/optionrom.h"
 #include "fw/pci.h"
 #include "fw/platform.h"
+#include "fw/selftest.h"
 #include "fw/shadow.h"
 #include "hw/ata.h"
 #include "hw/ps2.h"
@@ -20,6 +21,8 @@
 #include "lib/log.h"
 #include "lib/rtvars.h"
 #include "version.h"
+
+extern "C" char rt32_stack_top_flat[];
 
 namespace reef {
 
@@ -87,6 +90,10 @@ extern "C" [[noreturn]] void post_main() {
     post_phase("boot");
     boot_config();
     malloc_finalize();
+    // From now on, 32-bit code called from a runtime service gets a stack
+    // of its own in the runtime data chunk.
+    RT(g_call32_stack) = u32(reinterpret_cast<uintptr_t>(rt32_stack_top_flat));
+    if (CONFIG_SELFTEST_TRAMPOLINES) trampoline_selftest();
     shadow_lock(rom_end);
     RT(g_post_done) = 1;
     post_phase("int19");

@@ -14,3 +14,7 @@ DECLARE_RTVAR(reef::E820Map, g_e820);
 DECLARE_RTVAR(u32, g_boot_fail_wait_ms);
 // Set once POST has handed over to the boot loader.
 DECLARE_RTVAR(u8, g_post_done);
+// The flat stack top call32 switches to (0: stay on the caller's stack, as
+// during POST, which has its own). Set to the runtime 32-bit stack at the
+// end of POST.
+DECLARE_RTVAR(u32, g_call32_stack);

@@ -25,6 +25,7 @@ HANDLER(handle_int40);
 HANDLER(handle_int70);
 HANDLER(handle_hwirq_master);
 HANDLER(handle_hwirq_slave);
+HANDLER(handle_selftest);
 
 namespace reef {
 // End-of-interrupt to the PIC(s) for an IRQ line.

@@ -22,12 +22,11 @@ even when the memory held junk before (QEMU's generic loader puts it there).
 import os
 import re
 import struct
-import subprocess
 
 import pytest
 
 from linuxboot import MiB, GiB, format_map, side_by_side, usable_bytes
-from reefqemu import OUT, ROOT, Qemu
+from reefqemu import OUT, ROOT, Qemu, build_variant
 
 MEM = "512M"
 BDSM_SIZE = 64 * MiB
@@ -83,18 +82,10 @@ def igd_args(opregion, bdsm, gen=None):
 @pytest.fixture(scope="module")
 def override_bios():
     """out/igd-test/bios.bin: the tree built with CONFIG_IGD_TEST_OVERRIDE=y."""
-    os.makedirs(VARIANT, exist_ok=True)
-    cfg = os.path.join(VARIANT, ".config")
-    if not os.path.exists(cfg) or "CONFIG_IGD_TEST_OVERRIDE=y" not in open(cfg).read():
-        with open(cfg, "w") as f:
-            f.write("CONFIG_IGD_TEST_OVERRIDE=y\n")
-    p = subprocess.run(["make", "-C", ROOT, "OUT=" + VARIANT, "KCONFIG_CONFIG=" + cfg],
-                       capture_output=True, text=True)
-    if p.returncode != 0:
-        pytest.fail("building the IGD test variant failed:\n" + p.stdout + p.stderr, pytrace=False)
-    if "#define CONFIG_IGD_TEST_OVERRIDE 1" not in open(os.path.join(VARIANT, "autoconf.h")).read():
-        pytest.fail("the variant build did not enable CONFIG_IGD_TEST_OVERRIDE", pytrace=False)
-    return os.path.join(VARIANT, "bios.bin")
+    try:
+        return build_variant("igd-test", ["CONFIG_IGD_TEST_OVERRIDE=y"])
+    except RuntimeError as e:
+        pytest.fail(str(e), pytrace=False)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: LGPL-3.0-or-later
+"""call32 from a runtime service: its own stack, the caller's state restored.
+
+A build with CONFIG_SELFTEST_TRAMPOLINES=y goes, at the end of POST, through
+POST -> call16 -> a 16-bit service (which loads unusual GDTR/IDTR/FS/GS
+values) -> call32 -> a 32-bit function and back, and logs the outcome. The
+test checks that line, and that the build still boots afterwards."""
+import os
+import re
+import subprocess
+
+import pytest
+
+from reefqemu import OUT, ROOT, Qemu, build_variant
+
+SHADOW_SRC = os.path.join(ROOT, "tests", "payloads", "shadow", "shadow.S")
+
+
+@pytest.fixture(scope="module")
+def selftest_bios():
+    try:
+        return build_variant("selftest", ["CONFIG_SELFTEST_TRAMPOLINES=y"])
+    except RuntimeError as e:
+        pytest.fail(str(e), pytrace=False)
+
+
+def test_call32_from_a_service(selftest_bios, tmp_path):
+    # Any bootable disk will do: a one-sector MBR that halts.
+    img = tmp_path / "halt.img"
+    mbr = bytearray(512)
+    mbr[0:3] = b"\xfa\xf4\xeb"  # cli; hlt; jmp $-?
+    mbr[3] = 0xFD
+    mbr[510:512] = b"\x55\xaa"
+    img.write_bytes(bytes(mbr) + bytes(1024 * 1024 - 512))
+    vm = Qemu(bios=selftest_bios, name="selftest", args=[
+        "-M", "pc", "-m", "128M", "-drive", "file=%s,format=raw,if=ide" % img])
+    with vm:
+        m = vm.wait_debug(r"^selftest: .*$", timeout=60)
+        vm.wait_serial(r"Booting from Hard Disk", timeout=30)
+    line = m.group(0)
+    assert "OK" in line and "FAILED" not in line, line
+    assert re.search(r"esp 0x[0-9a-f]+", line), line
+
+
+def test_default_build_has_no_selftest():
+    """The test aid stays out of the default image (its code is dropped)."""
+    syms = subprocess.run(["nm", os.path.join(OUT, "bios.elf")], capture_output=True, text=True,
+                          check=True).stdout
+    assert "selftest" not in syms
