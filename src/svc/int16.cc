@@ -169,6 +169,7 @@ void set_leds() {
 }
 
 [[noreturn]] void warm_reboot() {
+    dlog(1, "kbd: Ctrl-Alt-Del, rebooting\n");
     BDA_SET(soft_reset_flag, u16(0x1234));
     asm volatile("ljmpw $0xF000, $0xFFF0");
     __builtin_unreachable();

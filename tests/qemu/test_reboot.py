@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: LGPL-3.0-or-later
+"""Reboot paths a user notices: nothing to boot, and Ctrl-Alt-Del.
+
+Both end in a reset, which QEMU (-no-reboot) turns into a clean exit."""
+import subprocess
+import time
+
+import pytest
+
+from reefqemu import REEF_BIOS, Qemu
+
+
+def test_no_bootable_device_then_reboot():
+    # No disk at all; QEMU's -boot reboot-timeout (fw_cfg etc/boot-fail-wait)
+    # asks for a reboot after 1 s.
+    vm = Qemu(bios=REEF_BIOS, name="noboot", args=["-M", "pc", "-m", "128M", "-boot", "reboot-timeout=1000"])
+    with vm:
+        vm.wait_serial(r"No bootable device\.", timeout=60)
+        vm.wait_serial(r"Retrying in 1 seconds", timeout=10)
+        start = time.monotonic()
+        rc = vm.wait_exit(60)
+    assert rc == 0
+    # It waited for the timeout rather than rebooting at once (generous
+    # bounds: TCG's clock follows the host's).
+    assert time.monotonic() - start > 0.3
+    assert "boot: rebooting after boot failure" in vm.debug_text()
+
+
+def test_no_bootable_device_waits_forever_by_default():
+    # QEMU's default reboot-timeout is -1: say so once and stay put.
+    vm = Qemu(bios=REEF_BIOS, name="noboot-forever", args=["-M", "pc", "-m", "128M"])
+    with vm:
+        vm.wait_serial(r"No bootable device\.", timeout=60)
+        time.sleep(2)
+        assert vm.returncode is None, "QEMU exited although no reboot was asked for"
+    assert "Retrying" not in vm.serial_text()
+
+
+WAIT_SECTOR = r"""
+        .code16
+        .globl _start
+_start: cli
+        xorw %ax, %ax
+        movw %ax, %ds
+        movw $msg, %si
+1:      lodsb
+        testb %al, %al
+        jz 2f
+        movw $0x3f8, %dx
+        outb %al, %dx
+        jmp 1b
+2:      sti
+3:      hlt
+        jmp 3b
+msg:    .asciz "READY\r\n"
+        .org 510
+        .word 0xaa55
+"""
+
+
+def build_sector(tmp_path, source):
+    src = tmp_path / "sector.S"
+    src.write_text(source)
+    obj = tmp_path / "sector.o"
+    img = tmp_path / "sector.img"
+    subprocess.run(["as", "--32", str(src), "-o", str(obj)], check=True)
+    subprocess.run(["ld", "-m", "elf_i386", "-Ttext", "0x7c00", "--oformat", "binary", str(obj), "-o", str(img)],
+                   check=True)
+    with open(img, "ab") as f:
+        f.truncate(64 * 1024)
+    return img
+
+
+def test_ctrl_alt_del_reboots(tmp_path):
+    # A boot sector that says it is ready and waits with interrupts on.
+    img = build_sector(tmp_path, WAIT_SECTOR)
+    vm = Qemu(bios=REEF_BIOS, name="ctrl-alt-del", args=[
+        "-M", "pc", "-m", "128M", "-drive", "file=%s,format=raw,if=ide" % img])
+    with vm:
+        vm.wait_serial(r"READY", timeout=60)
+        vm.sendkey("ctrl-alt-delete")
+        rc = vm.wait_exit(30)
+    assert rc == 0
+    assert "kbd: Ctrl-Alt-Del, rebooting" in vm.debug_text()
