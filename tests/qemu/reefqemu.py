@@ -48,6 +48,23 @@ def build_variant(name, options):
     return os.path.join(variant, "bios.bin")
 
 
+def build_sector(directory, source, disk_size=64 * 1024):
+    """Assembles a 16-bit boot sector (GNU as source, linked at 0x7C00) into
+    directory/sector.img, padded with zeros to `disk_size` bytes."""
+    directory = str(directory)
+    src = os.path.join(directory, "sector.S")
+    obj = os.path.join(directory, "sector.o")
+    img = os.path.join(directory, "sector.img")
+    with open(src, "w") as f:
+        f.write(source)
+    subprocess.run(["as", "--32", src, "-o", obj], check=True)
+    subprocess.run(["ld", "-m", "elf_i386", "-Ttext", "0x7c00", "--oformat", "binary", obj, "-o", img],
+                   check=True)
+    with open(img, "ab") as f:
+        f.truncate(disk_size)
+    return img
+
+
 class QemuTimeout(AssertionError):
     pass
 

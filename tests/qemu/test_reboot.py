@@ -2,12 +2,11 @@
 """Reboot paths a user notices: nothing to boot, and Ctrl-Alt-Del.
 
 Both end in a reset, which QEMU (-no-reboot) turns into a clean exit."""
-import subprocess
 import time
 
 import pytest
 
-from reefqemu import REEF_BIOS, Qemu
+from reefqemu import REEF_BIOS, Qemu, build_sector
 
 
 def test_no_bootable_device_then_reboot():
@@ -56,19 +55,6 @@ msg:    .asciz "READY\r\n"
         .org 510
         .word 0xaa55
 """
-
-
-def build_sector(tmp_path, source):
-    src = tmp_path / "sector.S"
-    src.write_text(source)
-    obj = tmp_path / "sector.o"
-    img = tmp_path / "sector.img"
-    subprocess.run(["as", "--32", str(src), "-o", str(obj)], check=True)
-    subprocess.run(["ld", "-m", "elf_i386", "-Ttext", "0x7c00", "--oformat", "binary", str(obj), "-o", str(img)],
-                   check=True)
-    with open(img, "ab") as f:
-        f.truncate(64 * 1024)
-    return img
 
 
 def test_ctrl_alt_del_reboots(tmp_path):
