@@ -10,16 +10,21 @@
         .section .text.entry32, "ax"
         .global post_entry32
 post_entry32:
-        /* i440FX host bridge? (00:00.0 device 0x1237). Q35 gets its own
-         * PAM base with the q35 issue; anything else: no shadowing. */
+        /* The host bridge at 00:00.0 says where the PAM registers are:
+         * i440FX (8086:1237) at 59h-5Fh, Q35's MCH (8086:29C0) at 90h-96h,
+         * same layout. Anything else: no shadowing (logged by POST). */
         movl $0x80000000, %eax
         movw $0xCF8, %dx
         outl %eax, %dx
         movw $0xCFC, %dx
         inl %dx, %eax
+        movl $0x80000059, %ebx       /* config address of PAM0 */
         cmpl $0x12378086, %eax
+        je 2f
+        movl $0x80000090, %ebx
+        cmpl $0x29C08086, %eax
         jne 1f
-        movl $0x80000059, %eax       /* config address of PAM0 */
+2:      movl %ebx, %eax
         movl $(shadow_copy + ROM_HIGH_DELTA), %ecx
         calll *%ecx
 1:      /* Shadow RAM is writable now: clear both bss areas. */

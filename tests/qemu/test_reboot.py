@@ -68,3 +68,15 @@ def test_ctrl_alt_del_reboots(tmp_path):
         rc = vm.wait_exit(30)
     assert rc == 0
     assert "kbd: Ctrl-Alt-Del, rebooting" in vm.debug_text()
+
+
+def test_q35_posts_to_the_boot_stage():
+    """q35 is not supported yet (no AHCI, no ICH9 setup), but the same image
+    must shadow itself (Q35 PAM registers), POST and say it has nothing to
+    boot rather than crash."""
+    vm = Qemu(bios=REEF_BIOS, name="q35", args=["-M", "q35", "-m", "256M"])
+    with vm:
+        vm.wait_serial(r"No bootable device\.", timeout=60)
+    assert vm.serial_text().startswith("ReefBIOS ")
+    assert "vga: video BIOS initialised" in vm.debug_text()
+    assert "shadow: unknown host bridge" not in vm.debug_text()
