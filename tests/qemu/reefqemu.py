@@ -65,6 +65,36 @@ def build_sector(directory, source, disk_size=64 * 1024):
     return img
 
 
+def message_sector(directory, text, via_int10=False, wait_with_irqs=False):
+    """A boot sector that prints `text` and stops: on COM1 directly, or
+    through INT 10h AH=0Eh (`via_int10`); then halts with interrupts off, or
+    waits with them on (`wait_with_irqs`, e.g. for keys)."""
+    out = ("movb $0x0e, %ah\n        movw $0x0007, %bx\n        int $0x10" if via_int10
+           else "movw $0x3f8, %dx\n        outb %al, %dx")
+    stop = "sti" if wait_with_irqs else "cli"
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    source = """
+        .code16
+        .globl _start
+_start: cli
+        xorw %%ax, %%ax
+        movw %%ax, %%ds
+        movw $msg, %%si
+1:      lodsb
+        testb %%al, %%al
+        jz 2f
+        %s
+        jmp 1b
+2:      %s
+3:      hlt
+        jmp 3b
+msg:    .asciz "%s\\r\\n"
+        .org 510
+        .word 0xaa55
+""" % (out, stop, escaped)
+    return build_sector(directory, source)
+
+
 class QemuTimeout(AssertionError):
     pass
 

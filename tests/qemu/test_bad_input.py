@@ -12,30 +12,16 @@ import struct
 
 import pytest
 
-from reefqemu import REEF_BIOS, Qemu, build_sector
+from reefqemu import REEF_BIOS, Qemu, build_sector, message_sector
 
 VGA_ROM = "/usr/share/seabios/vgabios-stdvga.bin"
 
-HALT_SECTOR = r"""
-        .code16
-        .globl _start
-_start: cli
-        xorw %ax, %ax
-        movw %ax, %ds
-        movw $msg, %si
-1:      lodsb
-        testb %al, %al
-        jz 2f
-        movb $0x0e, %ah          /* through INT 10h: the fallback handler */
-        movw $0x0007, %bx        /* must keep it visible on serial */
-        int $0x10
-        jmp 1b
-2:      hlt
-        jmp 2b
-msg:    .asciz "BOOTED"
-        .org 510
-        .word 0xaa55
-"""
+
+
+def halt_sector(tmp_path):
+    # Printed through INT 10h: with no video BIOS the fallback handler must
+    # keep it visible on serial.
+    return message_sector(tmp_path, "BOOTED", via_int10=True)
 
 
 def damaged_rom(tmp_path, name, damage):
@@ -82,7 +68,7 @@ def oversized(rom):
 ])
 def test_broken_vga_rom_is_not_run(tmp_path, name, damage, message):
     rom = damaged_rom(tmp_path, name, damage)
-    img = build_sector(tmp_path, HALT_SECTOR)
+    img = halt_sector(tmp_path)
     vm = Qemu(bios=REEF_BIOS, name="badrom-" + name, args=[
         "-M", "pc", "-m", "128M", "-vga", "none", "-device", "VGA,romfile=" + rom,
         "-drive", "file=%s,format=raw,if=ide" % img])
@@ -98,7 +84,7 @@ def test_broken_vga_rom_is_not_run(tmp_path, name, damage, message):
 def test_intact_vga_rom_runs(tmp_path):
     """The control case: the same ROM, checksum recomputed, is run."""
     rom = damaged_rom(tmp_path, "intact", fix_checksum)
-    img = build_sector(tmp_path, HALT_SECTOR)
+    img = halt_sector(tmp_path)
     vm = Qemu(bios=REEF_BIOS, name="goodrom", args=[
         "-M", "pc", "-m", "128M", "-vga", "none", "-device", "VGA,romfile=" + rom,
         "-drive", "file=%s,format=raw,if=ide" % img])
@@ -207,7 +193,7 @@ def test_failing_sector_reported_to_caller(tmp_path):
 
 
 def test_unreadable_boot_sector(tmp_path):
-    img = build_sector(tmp_path, HALT_SECTOR)
+    img = halt_sector(tmp_path)
     vm = Qemu(bios=REEF_BIOS, name="mbr-error", args=[
         "-M", "pc", "-m", "128M",
         "-drive", "file=%s,format=raw,if=ide" % blkdebug(tmp_path, img, 0)])

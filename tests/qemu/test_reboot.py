@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from reefqemu import REEF_BIOS, Qemu, build_sector
+from reefqemu import REEF_BIOS, Qemu, message_sector
 
 
 def test_no_bootable_device_then_reboot():
@@ -35,31 +35,11 @@ def test_no_bootable_device_waits_forever_by_default():
     assert "Retrying" not in vm.serial_text()
 
 
-WAIT_SECTOR = r"""
-        .code16
-        .globl _start
-_start: cli
-        xorw %ax, %ax
-        movw %ax, %ds
-        movw $msg, %si
-1:      lodsb
-        testb %al, %al
-        jz 2f
-        movw $0x3f8, %dx
-        outb %al, %dx
-        jmp 1b
-2:      sti
-3:      hlt
-        jmp 3b
-msg:    .asciz "READY\r\n"
-        .org 510
-        .word 0xaa55
-"""
 
 
 def test_ctrl_alt_del_reboots(tmp_path):
     # A boot sector that says it is ready and waits with interrupts on.
-    img = build_sector(tmp_path, WAIT_SECTOR)
+    img = message_sector(tmp_path, "READY", wait_with_irqs=True)
     vm = Qemu(bios=REEF_BIOS, name="ctrl-alt-del", args=[
         "-M", "pc", "-m", "128M", "-drive", "file=%s,format=raw,if=ide" % img])
     with vm:

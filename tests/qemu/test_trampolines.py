@@ -11,10 +11,7 @@ import subprocess
 
 import pytest
 
-from reefqemu import OUT, ROOT, Qemu, build_variant
-
-SHADOW_SRC = os.path.join(ROOT, "tests", "payloads", "shadow", "shadow.S")
-
+from reefqemu import OUT, Qemu, build_variant, message_sector
 
 @pytest.fixture(scope="module")
 def selftest_bios():
@@ -25,18 +22,12 @@ def selftest_bios():
 
 
 def test_call32_from_a_service(selftest_bios, tmp_path):
-    # Any bootable disk will do: a one-sector MBR that halts.
-    img = tmp_path / "halt.img"
-    mbr = bytearray(512)
-    mbr[0:3] = b"\xfa\xf4\xeb"  # cli; hlt; jmp $-?
-    mbr[3] = 0xFD
-    mbr[510:512] = b"\x55\xaa"
-    img.write_bytes(bytes(mbr) + bytes(1024 * 1024 - 512))
+    img = message_sector(tmp_path, "BOOTED")
     vm = Qemu(bios=selftest_bios, name="selftest", args=[
         "-M", "pc", "-m", "128M", "-drive", "file=%s,format=raw,if=ide" % img])
     with vm:
         m = vm.wait_debug(r"^selftest: .*$", timeout=60)
-        vm.wait_serial(r"Booting from Hard Disk", timeout=30)
+        vm.wait_serial(r"BOOTED", timeout=30)
     line = m.group(0)
     assert "OK" in line and "FAILED" not in line, line
     assert re.search(r"esp 0x[0-9a-f]+", line), line
