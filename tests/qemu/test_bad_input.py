@@ -6,7 +6,6 @@
 - Failing disks (QEMU's blkdebug error injection): INT 13h reports the
   error to the caller; an unreadable boot sector gives "Boot failed" and
   "No bootable device" instead of booting garbage."""
-import os
 import re
 import struct
 
