@@ -10,27 +10,25 @@ KCONFIG := $(PYTHON) scripts/kconfig.py
 KCONFIG_CONFIG ?= .config
 
 # ---- sources -------------------------------------------------------------
-# 16-bit only (runtime services, entry code, trampolines)
-SRC16 := src/entry16.S src/trampoline.S src/lib/far16.cc src/rtvars.cc \
-         src/svc/services.cc src/svc/int13.cc src/svc/int15.cc src/svc/int16.cc \
-         src/svc/int1a.cc src/svc/boot16.cc src/svc/selftest16.cc
-# 32-bit only (POST)
-SRC32 := src/post_entry.S src/fw/post.cc src/lib/call16.cc src/fw/fwcfg.cc \
-         src/fw/pci.cc src/fw/platform.cc src/fw/optionrom.cc \
-         src/fw/shadow.cc src/fw/malloc_fw.cc src/fw/igd_fw.cc \
-         src/fw/selftest.cc
-# pure logic, also unit-tested on the host
-SRCLOGIC := src/fw/e820.cc src/fw/pci_alloc.cc src/fw/fwcfg_dir.cc src/fw/malloc.cc src/fw/igd.cc \
-            src/fw/memmap.cc
-# built in both firmware modes
-SRCBOTH := src/lib/string.cc src/lib/format.cc src/lib/console.cc src/lib/libgcc.cc \
-           src/hw/ata.cc src/hw/timer.cc src/hw/ps2.cc
-
-SRC16 := $(SRC16) $(SRCBOTH)
-SRC32 := $(SRC32) $(filter-out $(SRCBOTH),$(SRCLOGIC)) $(SRCBOTH)
+# src/sources.list says which source builds in which mode (also read by the
+# host unit tests and the fuzzers).
+modes_of = $(shell awk '!/^\#/ && NF > 1 { for (i = 2; i <= NF; i++) if ($$i == "$(1)") print $$1 }' src/sources.list)
+SRC16 := $(call modes_of,rt16)
+SRCRT32 := $(call modes_of,rt32)
+SRCINIT32 := $(call modes_of,init32)
+SRCBOTH := $(filter $(SRCRT32) $(SRCINIT32),$(SRC16))
 
 OBJ16 := $(patsubst %,$(OUT)/o16/%.o16,$(basename $(SRC16)))
-OBJ32 := $(patsubst %,$(OUT)/o32/%.o32,$(basename $(SRC32)))
+OBJRT32 := $(patsubst %,$(OUT)/o32/%.o32,$(basename $(SRCRT32)))
+OBJINIT32 := $(patsubst %,$(OUT)/init/%.oinit,$(basename $(SRCINIT32)))
+OBJBOTH := $(patsubst %,$(OUT)/o16/%.o16,$(basename $(SRCBOTH))) \
+           $(patsubst %,$(OUT)/o32/%.o32,$(basename $(filter $(SRCRT32),$(SRCBOTH)))) \
+           $(patsubst %,$(OUT)/init/%.oinit,$(basename $(filter $(SRCINIT32),$(SRCBOTH))))
+OBJ32 := $(OBJRT32) $(OBJINIT32)
+# Call graphs with frame sizes (-fcallgraph-info), for scripts/stackcheck.py.
+CI16 := $(patsubst %,$(OUT)/o16/%.o16.ci,$(basename $(filter %.cc,$(SRC16))))
+CI32 := $(patsubst %,$(OUT)/o32/%.ci,$(basename $(filter %.cc,$(SRCRT32)))) \
+        $(patsubst %,$(OUT)/init/%.ci,$(basename $(filter %.cc,$(SRCINIT32))))
 
 # ---- version -------------------------------------------------------------
 GIT_HASH := $(shell git rev-parse --short=10 HEAD 2>/dev/null)
@@ -48,7 +46,7 @@ FWFLAGS := -std=c++20 -ffreestanding -nostdinc -fno-exceptions -fno-rtti \
   -fno-tree-loop-distribute-patterns -fno-delete-null-pointer-checks \
   -fno-strict-aliasing --param=min-pagesize=0 -mgeneral-regs-only \
   -march=i686 -mtune=generic -mregparm=3 -mpreferred-stack-boundary=2 \
-  -ffunction-sections -fdata-sections -Os -g \
+  -ffunction-sections -fdata-sections -Os -g -fcallgraph-info=su \
   -Wall -Wextra -Werror -Wno-missing-field-initializers \
   -Isrc -I$(OUT)
 ASFLAGS16 := -m16 -Isrc -I$(OUT)
@@ -95,6 +93,15 @@ $(OUT)/version.h: FORCE
 GEN := $(OUT)/autoconf.h Makefile | $(OUT)/version.h
 
 # ---- compile -------------------------------------------------------------
+# Constants the assembly takes from C++ (src/asm_offsets.cc).
+$(OUT)/asm-offsets.h: src/asm_offsets.cc $(GEN)
+	$(call say,GEN,$@)
+	$(Q)$(CXX) $(FWFLAGS) -m32 -DREEF_MODE32 -MMD -MP -MT $@ -MF $@.d -S $< -o $@.s
+	$(Q)( echo '/* Generated from src/asm_offsets.cc by the Makefile: do not edit. */'; \
+	  sed -n 's/^[[:space:]]*\.ascii[[:space:]]*"->\([A-Za-z0-9_]*\) \(.*\)"$$/#define \1 \2/p' $@.s ) > $@.tmp
+	$(Q)mv $@.tmp $@
+ASMGEN := $(OUT)/asm-offsets.h
+
 # 16-bit objects get every symbol prefixed with _r16_ so the same source can
 # also be built as 32-bit code (see src/rom.ld.S).
 $(OUT)/o16/%.o16: %.cc $(GEN)
@@ -102,7 +109,7 @@ $(OUT)/o16/%.o16: %.cc $(GEN)
 	$(call say,CXX16,$<)
 	$(Q)$(CXX) $(FWFLAGS) -m16 -DREEF_MODE16 $(DEPFLAGS) -c $< -o $@.tmp
 	$(Q)$(OBJCOPY) --prefix-symbols=_r16_ $@.tmp $@ && rm -f $@.tmp
-$(OUT)/o16/%.o16: %.S $(GEN)
+$(OUT)/o16/%.o16: %.S $(ASMGEN) $(GEN)
 	@mkdir -p $(dir $@)
 	$(call say,AS16,$<)
 	$(Q)$(CXX) $(ASFLAGS16) -DREEF_MODE16 $(DEPFLAGS) -c $< -o $@.tmp
@@ -111,10 +118,20 @@ $(OUT)/o32/%.o32: %.cc $(GEN)
 	@mkdir -p $(dir $@)
 	$(call say,CXX32,$<)
 	$(Q)$(CXX) $(FWFLAGS) -m32 -DREEF_MODE32 $(DEPFLAGS) -c $< -o $@
-$(OUT)/o32/%.o32: %.S $(GEN)
+$(OUT)/o32/%.o32: %.S $(ASMGEN) $(GEN)
 	@mkdir -p $(dir $@)
 	$(call say,AS32,$<)
 	$(Q)$(CXX) $(ASFLAGS32) -DREEF_MODE32 $(DEPFLAGS) -c $< -o $@
+# POST-only objects: the same 32-bit compiler, a suffix the linker script
+# places in the init region.
+$(OUT)/init/%.oinit: %.cc $(GEN)
+	@mkdir -p $(dir $@)
+	$(call say,CXXINIT,$<)
+	$(Q)$(CXX) $(FWFLAGS) -m32 -DREEF_MODE32 -DREEF_INIT_OBJECT $(DEPFLAGS) -c $< -o $@
+$(OUT)/init/%.oinit: %.S $(ASMGEN) $(GEN)
+	@mkdir -p $(dir $@)
+	$(call say,ASINIT,$<)
+	$(Q)$(CXX) $(ASFLAGS32) -DREEF_MODE32 -DREEF_INIT_OBJECT $(DEPFLAGS) -c $< -o $@
 
 # ---- link and check ------------------------------------------------------
 $(OUT)/rom.ld: src/rom.ld.S src/layout.h
@@ -127,12 +144,18 @@ $(OUT)/bios.elf: $(OUT)/rom.ld $(OBJ16) $(OBJ32)
 	$(Q)$(LD) -m elf_i386 -nostdlib --no-check-sections --gc-sections -z noexecstack --no-warn-rwx-segments -T $(OUT)/rom.ld \
 	  -Map $(OUT)/bios.map -o $@ $(OBJ32) $(OBJ16)
 
-$(OUT)/bios.bin: $(OUT)/bios.elf scripts/checklayout.py
+# References between the regions and writable data in files built in both
+# modes (scripts/checkrefs.py); the image layout (scripts/checklayout.py).
+# Every stack against its worst case (scripts/stackcheck.py).
+$(OUT)/bios.bin: $(OUT)/bios.elf scripts/checklayout.py scripts/checkrefs.py scripts/stackcheck.py
+	$(Q)$(PYTHON) scripts/checkrefs.py --rt16 $(OBJ16) --rt32 $(OBJRT32) --init $(OBJINIT32) --both $(OBJBOTH)
+	$(Q)$(PYTHON) scripts/stackcheck.py --layout src/layout.h --offsets $(OUT)/asm-offsets.h \
+	  --ci16 $(CI16) --ci32 $(CI32) --report $(OUT)/stack-report.txt
 	$(Q)$(OBJCOPY) -O binary $< $@.tmp
 	$(Q)$(PYTHON) scripts/checklayout.py $< $@.tmp
 	$(Q)mv $@.tmp $@
 
--include $(shell find $(OUT) -name '*.d' 2>/dev/null)
+-include $(shell find $(OUT)/o16 $(OUT)/o32 $(OUT)/init -name '*.d' 2>/dev/null) $(wildcard $(OUT)/asm-offsets.h.d)
 
 # For tests that relink the objects with a modified linker script.
 print-link-inputs:

@@ -9,6 +9,7 @@ when a section overflows or overlaps another, or when any IBM-compatible
 fixed entry point or table is not where software expects it: the checks read
 the bytes of the finished image and the linker's symbols, independently of
 the linker script that placed them. Prints how much of the image is used."""
+import os
 import re
 import subprocess
 import sys
@@ -17,40 +18,24 @@ ROM_SIZE = 0x20000
 ROM_BASE = 0xE0000
 FSEG = 0xF0000
 
-# offset in the F-segment -> what must be there
-#   ("jmp", sym):    a near jump (E9 rel16 or EB rel8) to the 16-bit symbol
-#   ("sym", sym):    the 16-bit symbol itself starts here
-#   ("bytes", b):    these exact bytes
-#   ("date", None):  an MM/DD/YY string
-FIXED = [
-    (0xE05B, "POST entry", ("jmp", "entry_post_impl")),
-    (0xE2C3, "NMI entry (INT 02h)", ("sym", "entry_nmi")),
-    (0xE3FE, "INT 13h fixed disk", ("jmp", "entry_int13")),
-    (0xE401, "fixed disk parameter table", ("sym", "fixed_fdpt")),
-    (0xE6F2, "INT 19h bootstrap", ("jmp", "entry_int19")),
-    (0xE6F5, "configuration table", ("sym", "bios_config_table")),
-    (0xE729, "baud rate table", ("sym", "baud_table")),
-    (0xE739, "INT 14h serial", ("jmp", "entry_int14")),
-    (0xE82E, "INT 16h keyboard", ("jmp", "entry_int16")),
-    (0xE987, "INT 09h keyboard IRQ", ("jmp", "entry_int09")),
-    (0xEC59, "INT 40h diskette", ("jmp", "entry_int40")),
-    (0xEF57, "INT 0Eh diskette IRQ", ("jmp", "entry_int0e")),
-    (0xEFC7, "diskette parameter table", ("sym", "diskette_param_table")),
-    (0xEFD2, "INT 17h printer", ("jmp", "entry_int17")),
-    (0xF045, "INT 10h (functions 0-0Fh)", ("jmp", "entry_int10")),
-    (0xF065, "INT 10h video", ("jmp", "entry_int10")),
-    (0xF0A4, "video parameter table (INT 1Dh)", ("sym", "video_param_table")),
-    (0xF841, "INT 12h memory size", ("jmp", "entry_int12")),
-    (0xF84D, "INT 11h equipment", ("jmp", "entry_int11")),
-    (0xF859, "INT 15h system services", ("jmp", "entry_int15")),
-    (0xFE6E, "INT 1Ah time of day", ("jmp", "entry_int1a")),
-    (0xFEA5, "INT 08h timer IRQ", ("jmp", "entry_int08")),
-    (0xFF53, "dummy IRET", ("bytes", b"\xcf")),
-    (0xFF54, "INT 05h print screen", ("sym", "entry_int05")),
-    (0xFFF0, "reset vector", ("bytes", b"\xea\x5b\xe0\x00\xf0")),
-    (0xFFF5, "BIOS date", ("date", None)),
-    (0xFFFE, "model byte (AT)", ("bytes", b"\xfc")),
-]
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+FIXED_H = os.path.join(ROOT, "src", "fixed.h")
+
+
+def fixed_entries(path=FIXED_H):
+    """The fixed entry points, from src/fixed.h (the list the linker script
+    and the IVT set-up use): [(offset, what, kind, symbol)]. kind: JMP (a
+    near jump, E9 rel16 or EB rel8, to the 16-bit symbol), SYM (the symbol
+    starts here), IRET, RESET (JMP F000:E05B), DATE (MM/DD/YY), MODEL (FC)."""
+    rx = re.compile(r'X\((0x[0-9A-Fa-f]+),\s*(\w+),\s*(\w+),\s*(\w+),\s*"([^"]*)"\)')
+    entries = [(int(m.group(1), 16), m.group(5), m.group(3), m.group(4))
+               for m in rx.finditer(open(path).read())]
+    if not entries:
+        raise SystemExit("checklayout: no fixed entries found in " + path)
+    return entries
+
+
+EXPECT_BYTES = {"IRET": b"\xcf", "RESET": b"\xea\x5b\xe0\x00\xf0", "MODEL": b"\xfc"}
 
 
 def symbols(elf):
@@ -87,7 +72,7 @@ def fixed_area_bytes(mapfile):
         text = open(mapfile).read()
     except OSError:
         return None
-    for m in re.finditer(r"^\s*\.fixed\.[0-9a-f]{4}\s*\n?\s*0x[0-9a-f]+\s+0x([0-9a-f]+)", text, re.M):
+    for m in re.finditer(r"^\s*\.fixed\.\w+\s*\n?\s*0x[0-9a-f]+\s+0x([0-9a-f]+)", text, re.M):
         total += int(m.group(1), 16)
     return total
 
@@ -104,9 +89,9 @@ def check(elf, binfile, mapfile):
         pos = FSEG - ROM_BASE + off
         return img[pos:pos + n]
 
-    for off, what, (kind, arg) in FIXED:
+    for off, what, kind, arg in fixed_entries():
         where = "F000:%04X (%s)" % (off, what)
-        if kind == "jmp":
+        if kind == "JMP":
             target = syms.get("_r16_" + arg)
             if target is None:
                 errors.append("%s: symbol %s is missing" % (where, arg))
@@ -123,16 +108,19 @@ def check(elf, binfile, mapfile):
                 continue
             if dest != target:
                 errors.append("%s: jumps to %04X, but %s is at %04X" % (where, dest, arg, target))
-        elif kind == "sym":
+        elif kind == "SYM":
             at = syms.get("_r16_" + arg)
             if at != off:
                 errors.append("%s: %s is at %s" % (where, arg, "%04X" % at if at is not None else "nowhere"))
-        elif kind == "bytes":
-            if fbyte(off, len(arg)) != arg:
-                errors.append("%s: expected %s, found %s" % (where, arg.hex(), fbyte(off, len(arg)).hex()))
-        elif kind == "date":
+        elif kind in EXPECT_BYTES:
+            want = EXPECT_BYTES[kind]
+            if fbyte(off, len(want)) != want:
+                errors.append("%s: expected %s, found %s" % (where, want.hex(), fbyte(off, len(want)).hex()))
+        elif kind == "DATE":
             if not re.fullmatch(rb"\d\d/\d\d/\d\d", fbyte(off, 8)):
                 errors.append("%s: expected MM/DD/YY, found %r" % (where, fbyte(off, 8)))
+        else:
+            errors.append("%s: unknown kind %s in src/fixed.h" % (where, kind))
 
     # Loaded sections: inside the image, no two overlapping (by load address).
     secs = sections(elf)
@@ -144,15 +132,28 @@ def check(elf, binfile, mapfile):
         if lo2 < hi1:
             errors.append("sections %s and %s overlap at %05x" % (n1, n2, lo2))
 
+    known = {".rt32text", ".init32", ".initdata", ".initbss", ".data16", ".rt32data", ".bss16", ".rt32bss",
+             ".stacks", ".text16", ".init_array"}
+    for name, vma, lma, size, load in secs:
+        if size and name not in known:
+            errors.append("section %s is not placed by src/rom.ld.S (an orphan input section?)" % name)
+
     sizes = {name: size for name, vma, lma, size, load in secs}
     fixed = fixed_area_bytes(mapfile) if mapfile else None
     text16 = syms.get("_r16_text16_end", 0)
-    used = sizes.get(".text32", 0) + sizes.get(".data16", 0) + text16 + (fixed or 0)
+    rt32 = sizes.get(".rt32text", 0)
+    init = sizes.get(".init32", 0) + sizes.get(".initdata", 0)
+    data = sizes.get(".data16", 0) + sizes.get(".rt32data", 0)
+    used = rt32 + init + data + text16 + (fixed or 0)
     report = {
         "used": used,
-        "text32": sizes.get(".text32", 0),
-        "data16": sizes.get(".data16", 0),
-        "bss16": sizes.get(".bss16", 0),
+        "rt32": rt32,
+        "init": init,
+        "text32": rt32 + init,
+        "text32_limit": syms["rtdata_chunk_start"] - ROM_BASE,
+        "data": data,
+        "bss": sizes.get(".bss16", 0) + sizes.get(".rt32bss", 0) + sizes.get(".stacks", 0),
+        "rtdata_size": syms["rtdata_chunk_size"],
         "text16": text16,
         "fixed": fixed,
         "fseg_pool": syms.get("fseg_pool_end", 0) - syms.get("fseg_pool_start", 0),
@@ -172,10 +173,10 @@ def main():
         print("checklayout: the image layout is broken (%d problem%s); see src/rom.ld.S"
               % (len(errors), "" if len(errors) == 1 else "s"), file=sys.stderr)
         sys.exit(1)
-    print("  IMAGE   %d of %d bytes used (%.1f%%): 32-bit POST %d (of %d), 16-bit data %d + bss/stack %d "
-          "(of %d), 16-bit code %d, fixed entries %s; fseg pool %d free"
-          % (rep["used"], ROM_SIZE, 100.0 * rep["used"] / ROM_SIZE, rep["text32"], 0xC000,
-             rep["data16"], rep["bss16"], 0x4000, rep["text16"],
+    print("  IMAGE   %d of %d bytes used (%.1f%%): 32-bit code %d (of %d: runtime %d, POST-only %d), "
+          "runtime data %d + bss/stacks %d (of %d), 16-bit code %d, fixed entries %s; fseg pool %d free"
+          % (rep["used"], ROM_SIZE, 100.0 * rep["used"] / ROM_SIZE, rep["text32"], rep["text32_limit"],
+             rep["rt32"], rep["init"], rep["data"], rep["bss"], rep["rtdata_size"], rep["text16"],
              rep["fixed"] if rep["fixed"] is not None else "?", rep["fseg_pool"]))
 
 

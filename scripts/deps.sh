@@ -12,10 +12,12 @@ set -euo pipefail
 
 PACKAGES=(
     # build
-    g++ binutils make python3-kconfiglib cmake libgtest-dev googletest
+    g++ binutils make python3-kconfiglib python3-pyelftools cmake libgtest-dev googletest
     # test and run
     qemu-system-x86 seabios python3-pytest grub-pc-bin grub-common xorriso
     mtools busybox-static cpio ipxe-qemu acpica-tools
+    # fuzzing (make fuzz; make test runs every target briefly)
+    clang libfuzzer-14-dev
 )
 
 # One query for all; a package never seen by dpkg is only reported on stderr,

@@ -3,13 +3,13 @@
  * points in F000:E000-FFFF, and the common interrupt entry that runs C++
  * service handlers on the runtime stack. Assembled as a 16-bit object: every
  * symbol here is seen by the linker with the _r16_ prefix. */
+#include "asm-offsets.h"
+#include "autoconf.h"
 #include "layout.h"
 #include "version.h"
 
-/* Layout of struct Regs16 (src/lib/regs16.h) as built on the stack below. */
-#define FRAME_SIZE      50
-#define FRAME_HANDLER   40
-#define RT_FRAME        (rt_stack_top - FRAME_SIZE - 4)
+/* struct Regs16 (src/lib/regs16.h), as built on the stack below. */
+#define RT_FRAME        (rt_stack_top - REGS16_SIZE - 4)
 
         .code16
 
@@ -40,7 +40,7 @@ irqentry_common:
         movw $RTDATA_SEG, %ax
         movw %ax, %es
         movw $RT_FRAME, %di
-        movw $(FRAME_SIZE / 2), %cx
+        movw $(REGS16_SIZE / 2), %cx
         rep movsw
         movw %ds, %es:(rt_stack_top - 4)
         movw %sp, %es:(rt_stack_top - 2)
@@ -53,15 +53,23 @@ irqentry_common:
         movw %ax, %es
         movzwl %sp, %esp
 3:      movl %esp, %eax
-        calll *FRAME_HANDLER(%esp)
+        calll *R_HANDLER(%esp)
         cli
         cmpw $RT_FRAME, %sp
         jne 4f
+#if CONFIG_STACK_CANARY
+        /* Leaving the BIOS: both runtime stacks must still have their
+         * canaries (set by POST, see docs/mode-switching.md). */
+        cmpl $STACK_CANARY, rt_stack_bottom
+        jne 8f
+        cmpl $STACK_CANARY, rt32_stack_bottom
+        jne 9f
+#endif
         /* Top level: copy the frame back to the caller's stack, switch back. */
         movw rt_stack_top - 4, %es
         movw rt_stack_top - 2, %di
         movw %sp, %si
-        movw $(FRAME_SIZE / 2), %cx
+        movw $(REGS16_SIZE / 2), %cx
         cld
         rep movsw
         movw %es, %ax
@@ -74,6 +82,12 @@ irqentry_common:
         popal
         addw $4, %sp
         iretw
+#if CONFIG_STACK_CANARY
+8:      movl $rt_stack_bottom, %eax
+        jmp 10f
+9:      movl $rt32_stack_bottom, %eax
+10:     calll stack_overflow       /* does not return */
+#endif
 
 /* Entry stubs: one per C++-serviced vector. */
         .macro ENTRY_C name, handler
@@ -121,25 +135,25 @@ entry_post_impl:
         jne hard_reset
         /* CMOS shutdown status: 05h/0Ah mean "resume at 40:67" (used by
          * 286-era software to leave protected mode via a CPU reset). */
-        movb $0x8F, %al            /* index 0x0F, NMI disabled */
-        outb %al, $0x70
-        inb $0x71, %al
+        movb $CMOS_NMI_OFF_SHUTDOWN, %al
+        outb %al, $CMOS_INDEX
+        inb $CMOS_DATA, %al
         movb %al, %bl
-        cmpb $0x05, %bl
+        cmpb $CMOS_SHUTDOWN_EOI_JUMP, %bl
         je 1f
-        cmpb $0x0A, %bl
+        cmpb $CMOS_SHUTDOWN_JUMP, %bl
         jne 2f
-1:      movb $0x8F, %al
-        outb %al, $0x70
+1:      movb $CMOS_NMI_OFF_SHUTDOWN, %al
+        outb %al, $CMOS_INDEX
         xorb %al, %al
-        outb %al, $0x71
+        outb %al, $CMOS_DATA
         xorw %ax, %ax
         movw %ax, %ds
-        cmpb $0x05, %bl
+        cmpb $CMOS_SHUTDOWN_EOI_JUMP, %bl
         jne 5f
-        movb $0x20, %al            /* 05h: EOI both PICs before resuming */
-        outb %al, $0xA0
-        outb %al, $0x20
+        movb $PIC_EOI, %al         /* EOI both PICs before resuming */
+        outb %al, $PIC_SLAVE_CMD
+        outb %al, $PIC_MASTER_CMD
 5:      ljmpw *0x467
 2:      /* Normal power-on: POST stack in conventional memory, A20 on, and
          * into 32-bit flat mode for the rest of POST. */
@@ -148,10 +162,10 @@ entry_post_impl:
         movl $POST_STACK_TOP, %esp
         movw %ax, %ds
         movw %ax, %es
-        inb $0x92, %al
-        orb $0x02, %al
-        andb $0xFE, %al
-        outb %al, $0x92
+        inb $SYSCTL_PORT_A, %al
+        orb $SYSCTL_A20, %al
+        andb $~SYSCTL_FAST_RESET, %al
+        outb %al, $SYSCTL_PORT_A
         movl $post_entry32, %eax
         xorl %edx, %edx
         calll call32
@@ -162,14 +176,14 @@ entry_post_impl:
         .global hard_reset
 hard_reset:
         /* PIIX3/ICH9 reset control register: full reset (CPU + chipset). */
-        movw $0xCF9, %dx
-        movb $0x02, %al
+        movw $RESET_CTRL, %dx
+        movb $RESET_CTRL_SYS, %al
         outb %al, %dx
-        movb $0x06, %al
+        movb $RESET_CTRL_SYS_CPU, %al
         outb %al, %dx
         /* Fall back to the keyboard controller's reset line. */
-        movb $0xFE, %al
-        outb %al, $0x64
+        movb $I8042_PULSE_RESET, %al
+        outb %al, $I8042_CMD
 7:      hlt
         jmp 7b
 
@@ -181,7 +195,7 @@ post_done:
 
 /* Default handler for vectors nobody services: just return. */
         .global entry_iret
-        .section .fixed.ff53, "ax"
+        .section .fixed.iret, "ax"
 entry_iret:
         iretw
 
@@ -189,22 +203,22 @@ entry_iret:
  * The fixed entry points. Code entries are near jumps (3 bytes) where a table
  * follows closely, so the tables stay at their standard offsets.
  * ------------------------------------------------------------------------ */
-        .section .fixed.e05b, "ax"
+        .section .fixed.post, "ax"
         .global entry_post
 entry_post:
         jmp entry_post_impl
 
-        .section .fixed.e2c3, "ax"
+        .section .fixed.nmi, "ax"
         .global entry_nmi
 entry_nmi:
         iretw
 
-        .section .fixed.e3fe, "ax"
+        .section .fixed.int13, "ax"
         jmp entry_int13
 
         /* Fixed disk parameter table (AT "type 1" placeholder; drive 80h/81h
          * tables describing real disks live in the EBDA, INT 41h/46h). */
-        .section .fixed.e401, "a"
+        .section .fixed.fdpt, "a"
         .global fixed_fdpt
 fixed_fdpt:
         .word 306           /* cylinders */
@@ -217,11 +231,11 @@ fixed_fdpt:
         .byte 17            /* sectors per track */
         .byte 0
 
-        .section .fixed.e6f2, "ax"
+        .section .fixed.int19, "ax"
         jmp entry_int19
 
         /* Configuration table returned by INT 15h C0h. */
-        .section .fixed.e6f5, "a"
+        .section .fixed.config_table, "a"
         .global bios_config_table
 bios_config_table:
         .word 8             /* bytes that follow */
@@ -233,24 +247,24 @@ bios_config_table:
         .byte 0x00, 0x00, 0x00
 
         /* Divisors for 110..9600 baud (INT 14h AH=00h), 1.8432 MHz UART clock. */
-        .section .fixed.e729, "a"
+        .section .fixed.baud_table, "a"
         .global baud_table
 baud_table:
         .word 0x0417, 0x0300, 0x0180, 0x00C0, 0x0060, 0x0030, 0x0018, 0x000C
 
-        .section .fixed.e739, "ax"
+        .section .fixed.int14, "ax"
         jmp entry_int14
-        .section .fixed.e82e, "ax"
+        .section .fixed.int16, "ax"
         jmp entry_int16
-        .section .fixed.e987, "ax"
+        .section .fixed.int09, "ax"
         jmp entry_int09
-        .section .fixed.ec59, "ax"
+        .section .fixed.int40, "ax"
         jmp entry_int40
-        .section .fixed.ef57, "ax"
+        .section .fixed.int0e, "ax"
         jmp entry_int0e
 
         /* Diskette parameter table (INT 1Eh): 1.44 MB, 3.5" */
-        .section .fixed.efc7, "a"
+        .section .fixed.diskette_table, "a"
         .global diskette_param_table
 diskette_param_table:
         .byte 0xAF, 0x02    /* specify bytes: step rate/head unload, DMA */
@@ -264,17 +278,15 @@ diskette_param_table:
         .byte 0x0F          /* head settle time (ms) */
         .byte 0x08          /* motor start time (1/8 s) */
 
-        .section .fixed.efd2, "ax"
+        .section .fixed.int17, "ax"
         jmp entry_int17
-        .section .fixed.f045, "ax"
+        .section .fixed.int10_funcs, "ax"
         jmp entry_int10
-        .section .fixed.f065, "ax"
-        .global entry_int10_fixed
-entry_int10_fixed:
+        .section .fixed.int10, "ax"
         jmp entry_int10
 
         /* MDA/CGA 6845 parameters (INT 1Dh): 40x25, 80x25, graphics, mono. */
-        .section .fixed.f0a4, "a"
+        .section .fixed.video_table, "a"
         .global video_param_table
 video_param_table:
         .byte 0x38,0x28,0x2D,0x0A,0x1F,0x06,0x19,0x1C,0x02,0x07,0x06,0x07,0,0,0,0
@@ -285,29 +297,33 @@ video_param_table:
         .byte 40, 40, 80, 80, 40, 40, 80, 80
         .byte 0x2C, 0x28, 0x2D, 0x29, 0x2A, 0x2E, 0x1E, 0x29
 
-        .section .fixed.f841, "ax"
+        .section .fixed.int12, "ax"
         jmp entry_int12
-        .section .fixed.f84d, "ax"
+        .section .fixed.int11, "ax"
         jmp entry_int11
-        .section .fixed.f859, "ax"
+        .section .fixed.int15, "ax"
         jmp entry_int15
-        .section .fixed.fe6e, "ax"
+        .section .fixed.int1a, "ax"
         jmp entry_int1a
-        .section .fixed.fea5, "ax"
+        .section .fixed.int08, "ax"
         jmp entry_int08
-        .section .fixed.ff54, "ax"
+        .section .fixed.int05, "ax"
         .global entry_int05
 entry_int05:
         iretw
 
-        .section .fixed.fff0, "ax"
+        .section .fixed.reset, "ax"
         .global reset_vector
 reset_vector:
         ljmpw $FSEG, $entry_post
 
-        .section .fixed.fff5, "a"
+        .section .fixed.date, "a"
+        .global bios_date
+bios_date:
         .ascii REEF_BIOS_DATE
 
-        .section .fixed.fffe, "a"
+        .section .fixed.model, "a"
+        .global model_byte
+model_byte:
         .byte 0xFC          /* model byte: PC/AT */
         .byte 0x00

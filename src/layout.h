@@ -11,19 +11,24 @@
 #define ROM_HIGH_BASE     0xFFFE0000
 #define ROM_HIGH_DELTA    (ROM_HIGH_BASE - ROM_BASE)
 
-/* E-segment, low 48 KiB: 32-bit flat POST code and data (dead after boot). */
+/* E-segment, low 48 KiB: 32-bit code. Runtime code (read-only after POST)
+ * first, then the POST-only code, which runs in place from the high alias. */
 #define TEXT32_BASE       0xE0000
 #define TEXT32_LIMIT      0xEC000
 
-/* E-segment, top 16 KiB: the 16-bit runtime data segment (DS = SS = RTDATA_SEG
- * inside runtime services). Stays writable after POST: it holds the runtime
- * stack and driver state. PAM granularity in the E-segment is 16 KiB. */
+/* E-segment, top 16 KiB: the runtime data chunk, also the 16-bit runtime data
+ * segment (DS = SS = RTDATA_SEG inside runtime services). Stays writable
+ * after POST (it is e820-reserved with the rest of the BIOS area): 16-bit
+ * and 32-bit runtime data, the runtime stacks, driver state. PAM granularity
+ * in the E-segment is 16 KiB. */
 #define RTDATA_BASE       0xEC000
 #define RTDATA_SEG        0xEC00
 #define RTDATA_SIZE       0x4000
-#define RT_STACK_SIZE     0x800
+#define RT_STACK_SIZE     0xC00
 /* The stack call32 gives 32-bit code called from a runtime service. */
 #define RT32_STACK_SIZE   0x1000
+/* The word at the bottom of each stack while CONFIG_STACK_CANARY is set. */
+#define STACK_CANARY      0x57AC4B1D
 
 /* F-segment: 16-bit code (CS = 0xF000), the fixed IBM entry points from
  * F000:E000 up, and the fseg allocation pool in between. */
@@ -33,8 +38,9 @@
 
 /* Conventional memory during POST. */
 #define POST_STACK_TOP    0x7000
-#define BSS32_BASE        0x10000
-#define BSS32_LIMIT       0x60000
+/* POST-only 32-bit data and bss. */
+#define INIT_DATA_BASE    0x10000
+#define INIT_DATA_LIMIT   0x60000
 #define TMPLOW_BASE       0x60000
 #define TMPLOW_LIMIT      0x90000
 #define BOOT_SECTOR_ADDR  0x7C00

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 // Definitions of the shared runtime variables (built in 16-bit mode only, so
 // they land in the runtime data segment).
+#include "hw/ata.h"
 #include "lib/rtvars.h"
+#include "lib/yield.h"
 
 DEFINE_RTVAR(u8, g_video_ready);
 DEFINE_RTVAR(reef::E820Map, g_e820);
 DEFINE_RTVAR(u32, g_boot_fail_wait_ms);
 DEFINE_RTVAR(u8, g_post_done);
 DEFINE_RTVAR(u32, g_call32_stack);
+DEFINE_RTVAR(reef::AtaState, g_ata);
+DEFINE_RTVAR(u8, g_irqs_ready);

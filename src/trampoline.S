@@ -9,23 +9,10 @@
  * with interrupts off while in protected mode, and restore the caller's
  * segment registers, GDTR and IDTR. Lives in the F-segment (16-bit object):
  * labels are F-segment offsets, hence the "+ FSEG_BASE" in 32-bit far jumps. */
+#include "asm-offsets.h"
 #include "layout.h"
 
-/* struct Regs16 offsets (src/lib/regs16.h) */
-#define R_GS     0
-#define R_FS     2
-#define R_ES     4
-#define R_DS     6
-#define R_EDI    8
-#define R_ESI    12
-#define R_EBP    16
-#define R_EBX    24
-#define R_EDX    28
-#define R_ECX    32
-#define R_EAX    36
-#define R_IP     44
-#define R_CS     46
-#define R_FLAGS  48
+/* struct Regs16 offsets (R_EAX, ...): out/asm-offsets.h, from src/lib/regs16.h. */
 
         .section .text.trampoline, "ax"
 
@@ -159,7 +146,8 @@ call32:
  * r->cs:r->ip with r->flags. kind 0: the target returns with RETF (option
  * ROM entry); kind 1: with IRET (an interrupt handler). Stores the
  * registers and flags back into *r and returns in flat mode.
- * The real-mode stack segment is the 64 KiB-aligned one holding ESP.
+ * The real-mode stack segment is RTDATA_SEG for a stack in the runtime data
+ * chunk, else the 64 KiB-aligned one holding ESP.
  * ------------------------------------------------------------------------ */
         .code32
         .global asm_call16
@@ -171,10 +159,20 @@ asm_call16:
         pushfl
         cli
         movl %eax, %esi
+        /* The real-mode SS: the runtime data segment when the stack lies in
+         * its 64 KiB (the runtime 32-bit stack: an IRQ let in by yield()
+         * then nests there, see irqentry_common), else the 64 KiB-aligned
+         * segment holding ESP (the POST stack). */
         movl %esp, %ecx
+        subl $RTDATA_BASE, %ecx
+        cmpl $0x10000, %ecx
+        jae 6f
+        movl $RTDATA_SEG, %ecx
+        jmp 7f
+6:      movl %esp, %ecx
         shrl $4, %ecx
-        andl $0xF000, %ecx           /* real-mode SS */
-        movl %ecx, %ebx
+        andl $0xF000, %ecx
+7:      movl %ecx, %ebx
         shll $4, %ebx                /* its base */
         subl %ebx, %esi              /* r as an SS offset */
         ljmpl $SEL_CODE16, $1f
@@ -242,3 +240,15 @@ asm_call16:
         popl %ebx
         popl %ebp
         retl
+
+/* ------------------------------------------------------------------------
+ * yield_rm: the real-mode half of yield() from 32-bit code (src/lib/yield.cc):
+ * entered by asm_call16 (far call) with IF set, so pending IRQs are taken
+ * before the first instruction here; returns with them off again.
+ * ------------------------------------------------------------------------ */
+        .code16
+        .global yield_rm
+yield_rm:
+        nop
+        cli
+        lretw

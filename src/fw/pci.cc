@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 #include "fw/pci.h"
 
+#include "fw/chipset.h"
+
 #include "lib/io.h"
 #include "lib/log.h"
 
@@ -45,7 +47,7 @@ PciState g_pci;
 
 // PIIX3 (00:01.0) PCI-to-ISA bridge: PIRQA-D route registers, and the ELCR
 // (edge/level control) ports for ISA IRQs 0-15.
-constexpr u16 kVendorIntel = 0x8086, kDevPiix3Isa = 0x7000, kDevPiix3Ide = 0x7010,
+constexpr u16 kVendorIntel = pciid::kIntel, kDevPiix3Isa = 0x7000, kDevPiix3Ide = 0x7010,
               kDevPiix4Pm = 0x7113;
 constexpr u8 kPiixPirqRoute = 0x60;
 constexpr u8 kPirqIrqs[4] = {10, 10, 11, 11};

@@ -1,45 +1,27 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 #include "fw/platform.h"
 
+#include "fixed.h"
+#include "hw/pic.h"
 #include "hw/uart.h"
 
 #include "lib/bda.h"
 #include "lib/io.h"
 #include "lib/log.h"
 
-DECLARE_TEXT16(entry_iret);
-DECLARE_TEXT16(entry_nmi);
-DECLARE_TEXT16(entry_int05);
-DECLARE_TEXT16(entry_int08);
-DECLARE_TEXT16(entry_int09);
-DECLARE_TEXT16(entry_int0e);
-DECLARE_TEXT16(entry_int10_fixed);
-DECLARE_TEXT16(entry_int11);
-DECLARE_TEXT16(entry_int12);
-DECLARE_TEXT16(entry_int13);
-DECLARE_TEXT16(entry_int14);
-DECLARE_TEXT16(entry_int15);
-DECLARE_TEXT16(entry_int16);
-DECLARE_TEXT16(entry_int17);
 DECLARE_TEXT16(entry_int18);
-DECLARE_TEXT16(entry_int19);
-DECLARE_TEXT16(entry_int1a);
-DECLARE_TEXT16(entry_int40);
 DECLARE_TEXT16(entry_int70);
 DECLARE_TEXT16(entry_hwirq_master);
 DECLARE_TEXT16(entry_hwirq_slave);
-DECLARE_TEXT16(video_param_table);
-DECLARE_TEXT16(diskette_param_table);
 
 namespace reef {
 
-// The fixed (IBM-compatible) F-segment offsets the IVT points at; the build
+// The fixed (IBM-compatible) F-segment offsets, from src/fixed.h; the build
 // checks that the image has the right code at each (scripts/checklayout.py).
 namespace fixed {
-constexpr u16 kInt13 = 0xE3FE, kInt19 = 0xE6F2, kInt14 = 0xE739, kInt16 = 0xE82E,
-              kInt09 = 0xE987, kInt40 = 0xEC59, kInt0E = 0xEF57, kInt17 = 0xEFD2,
-              kInt12 = 0xF841, kInt11 = 0xF84D, kInt15 = 0xF859, kInt1A = 0xFE6E,
-              kInt08 = 0xFEA5;
+#define REEF_FIXED_OFFSET(off, tag, kind, sym, what) constexpr u16 tag = off;
+REEF_FIXED_ENTRIES(REEF_FIXED_OFFSET)
+#undef REEF_FIXED_OFFSET
 }  // namespace fixed
 
 namespace {
@@ -48,33 +30,33 @@ void set_vector16(u8 vec, u16 off) { set_vector(vec, FSEG, off); }
 }  // namespace
 
 void ivt_setup() {
-    for (unsigned v = 0; v < 256; v++) set_vector16(u8(v), TEXT16_OFFSET(entry_iret));
+    for (unsigned v = 0; v < 256; v++) set_vector16(u8(v), fixed::iret);
     // User vectors 60h-67h and the unused range above 78h are zero, as DOS
     // and friends expect for "unhooked".
     for (unsigned v = 0x60; v < 0x68; v++) set_vector(u8(v), 0, 0);
     for (unsigned v = 0x78; v < 0x100; v++) set_vector(u8(v), 0, 0);
-    for (unsigned v = 0x08; v < 0x10; v++) set_vector16(u8(v), TEXT16_OFFSET(entry_hwirq_master));
-    for (unsigned v = 0x70; v < 0x78; v++) set_vector16(u8(v), TEXT16_OFFSET(entry_hwirq_slave));
-    set_vector16(0x02, TEXT16_OFFSET(entry_nmi));
-    set_vector16(0x05, TEXT16_OFFSET(entry_int05));
-    set_vector16(0x08, fixed::kInt08);
-    set_vector16(0x09, fixed::kInt09);
-    set_vector16(0x0E, fixed::kInt0E);
-    set_vector16(0x10, TEXT16_OFFSET(entry_int10_fixed));
-    set_vector16(0x11, fixed::kInt11);
-    set_vector16(0x12, fixed::kInt12);
-    set_vector16(0x13, fixed::kInt13);
-    set_vector16(0x14, fixed::kInt14);
-    set_vector16(0x15, fixed::kInt15);
-    set_vector16(0x16, fixed::kInt16);
-    set_vector16(0x17, fixed::kInt17);
+    for (unsigned v = pic::kMasterBase; v < pic::kMasterBase + 8u; v++) set_vector16(u8(v), TEXT16_OFFSET(entry_hwirq_master));
+    for (unsigned v = pic::kSlaveBase; v < pic::kSlaveBase + 8u; v++) set_vector16(u8(v), TEXT16_OFFSET(entry_hwirq_slave));
+    set_vector16(0x02, fixed::nmi);
+    set_vector16(0x05, fixed::int05);
+    set_vector16(0x08, fixed::int08);
+    set_vector16(0x09, fixed::int09);
+    set_vector16(0x0E, fixed::int0e);
+    set_vector16(0x10, fixed::int10);
+    set_vector16(0x11, fixed::int11);
+    set_vector16(0x12, fixed::int12);
+    set_vector16(0x13, fixed::int13);
+    set_vector16(0x14, fixed::int14);
+    set_vector16(0x15, fixed::int15);
+    set_vector16(0x16, fixed::int16);
+    set_vector16(0x17, fixed::int17);
     set_vector16(0x18, TEXT16_OFFSET(entry_int18));
-    set_vector16(0x19, fixed::kInt19);
-    set_vector16(0x1A, fixed::kInt1A);
-    set_vector16(0x1D, TEXT16_OFFSET(video_param_table));
-    set_vector16(0x1E, TEXT16_OFFSET(diskette_param_table));
+    set_vector16(0x19, fixed::int19);
+    set_vector16(0x1A, fixed::int1a);
+    set_vector16(0x1D, fixed::video_table);
+    set_vector16(0x1E, fixed::diskette_table);
     set_vector(0x1F, 0, 0);
-    set_vector16(0x40, fixed::kInt40);
+    set_vector16(0x40, fixed::int40);
     set_vector(0x41, 0, 0);
     set_vector(0x43, 0, 0);
     set_vector(0x46, 0, 0);
@@ -133,14 +115,6 @@ void bda_setup(u32 ebda_base) {
 }
 
 namespace {
-using Pic1Cmd = IoReg<u8, port::kPic1Cmd>;
-using Pic1Data = IoReg<u8, port::kPic1Data>;
-using Pic2Cmd = IoReg<u8, port::kPic2Cmd>;
-using Pic2Data = IoReg<u8, port::kPic2Data>;
-constexpr u8 kIcw1Init = 0x11, kIcw4_8086 = 0x01;
-}  // namespace
-
-namespace {
 // Local APIC registers (xAPIC MMIO at its default base). QEMU's LAPIC comes
 // out of reset globally enabled with LINT0 masked, which blocks the 8259's
 // output; the BIOS must put it in "virtual wire" mode: LINT0 = ExtINT
@@ -164,22 +138,18 @@ void lapic_virtual_wire() {
 }  // namespace
 
 void pic_setup() {
-    Pic1Cmd::write(kIcw1Init);
-    Pic2Cmd::write(kIcw1Init);
-    Pic1Data::write(0x08);  // IRQ0-7  -> INT 08h-0Fh
-    Pic2Data::write(0x70);  // IRQ8-15 -> INT 70h-77h
-    Pic1Data::write(0x04);  // slave on IRQ2
-    Pic2Data::write(0x02);
-    Pic1Data::write(kIcw4_8086);
-    Pic2Data::write(kIcw4_8086);
-    Pic1Data::write(0xFB);  // everything masked but the cascade
-    Pic2Data::write(0xFF);
+    using namespace pic;
+    MasterCmd::write(kIcw1Init);
+    SlaveCmd::write(kIcw1Init);
+    MasterData::write(kMasterBase);
+    SlaveData::write(kSlaveBase);
+    MasterData::write(1u << kCascadeIrq);  // the slave hangs on IRQ2
+    SlaveData::write(kCascadeIrq);         // ... and knows its cascade identity
+    MasterData::write(kIcw4_8086);
+    SlaveData::write(kIcw4_8086);
+    MasterData::write(u8(~(1u << kCascadeIrq)));  // everything masked but the cascade
+    SlaveData::write(0xFF);
     lapic_virtual_wire();
-}
-
-void pic_unmask(u8 irq) {
-    if (irq < 8) Pic1Data::write(u8(Pic1Data::read() & ~(1u << irq)));
-    else Pic2Data::write(u8(Pic2Data::read() & ~(1u << (irq - 8))));
 }
 
 void rtc_setup() {

@@ -5,12 +5,9 @@
 
 namespace reef {
 
-
 void ivt_setup();
 void bda_setup(u32 ebda_base);
 void pic_setup();
 void rtc_setup();
-// Unmask one ISA IRQ line on the PICs.
-void pic_unmask(u8 irq);
 
 }  // namespace reef

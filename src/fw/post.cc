@@ -2,6 +2,7 @@
 // POST: reset to boot, in 32-bit flat mode (docs/post-flow.md).
 #include "fw/post.h"
 
+#include "block/block.h"
 #include "fw/fwcfg.h"
 #include "fw/igd.h"
 #include "fw/malloc.h"
@@ -12,6 +13,7 @@
 #include "fw/selftest.h"
 #include "fw/shadow.h"
 #include "hw/ata.h"
+#include "hw/pic.h"
 #include "hw/ps2.h"
 #include "hw/timer.h"
 #include "lib/bda.h"
@@ -20,9 +22,10 @@
 #include "lib/io.h"
 #include "lib/log.h"
 #include "lib/rtvars.h"
+#include "lib/yield.h"
 #include "version.h"
 
-extern "C" char rt32_stack_top_flat[];
+extern "C" char rt32_stack_top_flat[], rt_stack_bottom_flat[], rt32_stack_bottom_flat[];
 
 namespace reef {
 
@@ -31,6 +34,25 @@ void post_phase(const char* name) {
 }
 
 namespace {
+
+// CONFIG_STACK_CANARY: the word at the bottom of each stack (the POST stack
+// ends where the BDA does).
+constexpr u32 kPostStackBottom = 0x500;
+u32* canary_at(const char* p) { return reinterpret_cast<u32*>(const_cast<char*>(p)); }
+
+void set_canaries() {
+    *canary_at(rt_stack_bottom_flat) = STACK_CANARY;
+    *canary_at(rt32_stack_bottom_flat) = STACK_CANARY;
+    *reinterpret_cast<u32*>(kPostStackBottom) = STACK_CANARY;
+}
+
+// The POST stack's canary before handing over; the runtime stacks' are
+// checked by every service on its way out (src/entry16.S).
+void check_post_canary() {
+    if (*reinterpret_cast<volatile u32*>(kPostStackBottom) == STACK_CANARY) return;
+    console_printf("stack: the POST stack overflowed (canary at 0x%x overwritten); halted\n", kPostStackBottom);
+    for (;;) asm volatile("cli\n\thlt");
+}
 
 void boot_config() {
     // QEMU -boot reboot-timeout=N: etc/boot-fail-wait, le32 milliseconds.
@@ -54,6 +76,10 @@ void screen_banner() {
 
 extern "C" [[noreturn]] void post_main() {
     post_phase("start");
+    // 32-bit code that a 16-bit service calls through call32 (from now on,
+    // e.g. INT 13h from an option ROM) runs on a stack of its own.
+    RT(g_call32_stack) = u32(reinterpret_cast<uintptr_t>(rt32_stack_top_flat));
+    if (CONFIG_STACK_CANARY) set_canaries();
     serial_init();
     console_printf("ReefBIOS %s\n", REEF_VERSION);
     dlog(2, "post: 32-bit POST entered; shadow RAM active\n");
@@ -70,8 +96,9 @@ extern "C" [[noreturn]] void post_main() {
     bda_setup(CONV_MEM_END - EBDA_SIZE_KB * 1024);
     pic_setup();
     pit_setup();
-    pic_unmask(0);
+    pic::unmask(0);
     rtc_setup();
+    RT(g_irqs_ready) = 1;
 
     post_phase("keyboard");
     if (CONFIG_PS2_KEYBOARD) ps2_setup();
@@ -86,16 +113,16 @@ extern "C" [[noreturn]] void post_main() {
 
     post_phase("ata");
     if (CONFIG_ATA) ata_setup();
+    block_finish_setup();
 
     post_phase("boot");
     boot_config();
     malloc_finalize();
-    // From now on, 32-bit code called from a runtime service gets a stack
-    // of its own in the runtime data chunk.
-    RT(g_call32_stack) = u32(reinterpret_cast<uintptr_t>(rt32_stack_top_flat));
-    if (CONFIG_SELFTEST_TRAMPOLINES) trampoline_selftest();
     shadow_lock(rom_end);
     RT(g_post_done) = 1;
+    // The runtime as the boot loader will find it: BIOS write-protected.
+    if (CONFIG_SELFTEST_TRAMPOLINES) trampoline_selftest();
+    if (CONFIG_STACK_CANARY) check_post_canary();
     post_phase("int19");
     // INT 19h never returns; it boots or reports that nothing is bootable.
     Regs16 r{};

@@ -1,18 +1,13 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
-// ATA PIO on the PIIX IDE channels (legacy ports), built in both modes: POST
-// (32-bit) finds the drives, INT 13h (16-bit) moves the sectors.
+// ATA PIO on the PIIX IDE channels (legacy ports): a block-layer driver.
+// POST (src/hw/ata_setup.cc) finds the drives and registers them; the I/O
+// path (src/hw/ata.cc) is built in both modes: 16-bit for buffers below
+// 1 MiB, 32-bit (through call32) for the rest.
 #pragma once
-#include "lib/mode.h"
+#include "block/block.h"
+#include "lib/io.h"
 
 namespace reef {
-
-enum class AtaKind : u8 { kNone = 0, kAta = 1, kAtapi = 2 };
-
-struct Chs {
-    u16 cylinders;
-    u16 heads;
-    u16 spt;
-};
 
 // Device Parameter Table Extension (Phoenix EDD 3.0), returned by INT 13h 48h.
 struct Dpte {
@@ -32,13 +27,11 @@ struct Dpte {
 static_assert(sizeof(Dpte) == 16);
 
 struct AtaDrive {
+    Drive drive;      // first: what the block layer sees
     u16 iobase, ctlbase;
     u8 channel, slave, irq;
-    AtaKind kind;
+    bool atapi;
     bool lba48;
-    u64 sectors;
-    Chs phys;   // from IDENTIFY (words 1, 3, 6)
-    Chs lchs;   // the translated geometry INT 13h reports (disk_geometry.h)
     Dpte dpte;
 };
 
@@ -46,27 +39,44 @@ struct AtaState {
     static constexpr int kMaxDrives = 4;
     AtaDrive drives[kMaxDrives];
     u8 ndrives;
-    // INT 13h hard disk 0x80 + i -> drives[hd[i]]
-    u8 hd[kMaxDrives];
-    u8 nhd;
 };
 
-// INT 13h status codes used by the driver.
-namespace disk_status {
-constexpr u8 kOk = 0x00, kBadCommand = 0x01, kSectorNotFound = 0x04, kBadEcc = 0x10,
-             kControllerFail = 0x20, kSeekFail = 0x40, kTimeout = 0x80, kNotReady = 0xAA,
-             kUndefined = 0xBB, kWriteFault = 0xCC;
-}
+namespace ata {
+// Command block registers (offsets from the I/O base) and the control block.
+using RegData = IoRegAt<u16, 0>;
+using RegError = IoRegAt<u8, 1>;
+using RegFeature = IoRegAt<u8, 1>;
+using RegCount = IoRegAt<u8, 2>;
+using RegLba0 = IoRegAt<u8, 3>;
+using RegLba1 = IoRegAt<u8, 4>;
+using RegLba2 = IoRegAt<u8, 5>;
+using RegDevice = IoRegAt<u8, 6>;
+using RegStatus = IoRegAt<u8, 7>;
+using RegCommand = IoRegAt<u8, 7>;
+using RegAltStatus = IoRegAt<u8, 0>;  // control block
+using RegDevCtl = IoRegAt<u8, 0>;
 
-// POST: resets both channels, identifies the drives, fills RT(g_ata), sets
-// the BDA hard disk count and the INT 41h/46h parameter tables.
+constexpr u8 kStErr = 0x01, kStDrq = 0x08, kStDf = 0x20, kStDrdy = 0x40, kStBsy = 0x80;
+constexpr u8 kCtlNien = 0x02, kCtlSrst = 0x04;
+constexpr u8 kDevLba = 0x40, kDevObs = 0xA0, kDevSlave = 0x10;
+constexpr u8 kCmdReadPio = 0x20, kCmdReadPioExt = 0x24, kCmdWritePio = 0x30, kCmdWritePioExt = 0x34,
+             kCmdVerify = 0x40, kCmdVerifyExt = 0x42, kCmdIdentify = 0xEC, kCmdIdentifyPacket = 0xA1;
+constexpr u32 kTimeoutUs = 5000000;  // one command
+
+// Shared by the I/O path and POST.
+void delay400ns(u16 ctl);
+// Waits for BSY to clear; the status, or 0xFF after the timeout.
+u8 wait_not_busy(u16 io, u32 timeout_us);
+}  // namespace ata
+
+// POST: resets both channels, identifies the drives, fills RT(g_ata) and
+// registers the hard disks with the block layer.
 void ata_setup();
 
-enum class AtaOp : u8 { kRead, kWrite, kVerify };
-// Transfers `count` sectors at `lba` to/from seg:off (normalised per sector,
-// so a transfer may cross 64 KiB). Returns an INT 13h status.
-u8 ata_rw(const AtaDrive& d, AtaOp op, u64 lba, u32 count, u16 seg, u16 off, u32* done);
-
+// Moves `count` sectors at `lba` to/from the flat buffer `buf` (16-bit
+// build: below 1 MiB). Returns an INT 13h status; *done counts the sectors
+// moved. The block layer has checked the request.
+u8 ata_rw(const AtaDrive& d, BlockOp op, u64 lba, u32 count, u32 buf, u32* done);
 
 }  // namespace reef
 

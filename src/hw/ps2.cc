@@ -1,18 +1,16 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 #include "hw/ps2.h"
 
+#include "hw/pic.h"
 #include "hw/timer.h"
 #include "lib/io.h"
 #include "lib/log.h"
-#if defined(REEF_MODE32)
-#include "fw/platform.h"
-#endif
 
 namespace reef {
 namespace {
-using Status = IoReg<u8, port::kKbdStatus>;
-using Command = IoReg<u8, port::kKbdStatus>;
-using Data = IoReg<u8, port::kKbdData>;
+using Status = IoReg<u8, i8042::kStatusPort>;
+using Command = IoReg<u8, i8042::kStatusPort>;
+using Data = IoReg<u8, i8042::kDataPort>;
 constexpr u32 kIoTimeoutUs = 100000;
 
 bool wait_input_empty() {
@@ -79,7 +77,7 @@ void ps2_setup() {
     if (!kbd_command(kKbdEnableScan)) dlog(1, "ps2: keyboard did not acknowledge enable\n");
     i8042_write_cmd(kCmdWriteConfig);
     i8042_write_data(kCfgKbdIrq | kCfgSystem | kCfgTranslate | kCfgAuxClockOff);
-    pic_unmask(1);
+    pic::unmask(1);
     dlog(2, "ps2: keyboard ready\n");
 }
 #endif

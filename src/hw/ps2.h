@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 // The i8042 PS/2 controller and the keyboard on its first port.
 #pragma once
-#include "lib/types.h"
+#include "lib/io.h"
 
 namespace reef {
 
 namespace i8042 {
+constexpr u16 kDataPort = 0x60, kStatusPort = 0x64;  // status (read) / command (write)
 constexpr u8 kStOutFull = 0x01, kStInFull = 0x02, kStAuxData = 0x20;
 constexpr u8 kCmdReadConfig = 0x20, kCmdWriteConfig = 0x60, kCmdSelfTest = 0xAA,
-             kCmdKbdTest = 0xAB, kCmdKbdDisable = 0xAD, kCmdKbdEnable = 0xAE, kCmdAuxDisable = 0xA7;
+             kCmdKbdTest = 0xAB, kCmdKbdDisable = 0xAD, kCmdKbdEnable = 0xAE, kCmdAuxDisable = 0xA7,
+             kCmdPulseReset = 0xFE;
 constexpr u8 kCfgKbdIrq = 0x01, kCfgSystem = 0x04, kCfgKbdClockOff = 0x10, kCfgAuxClockOff = 0x20,
              kCfgTranslate = 0x40;
 constexpr u8 kKbdReset = 0xFF, kKbdEnableScan = 0xF4, kKbdDisableScan = 0xF5, kKbdSetLeds = 0xED;

@@ -5,9 +5,9 @@
 
 namespace reef {
 namespace {
-using PitMode = IoReg<u8, port::kPitMode>;
-using PitCh0 = IoReg<u8, port::kPitCh0>;
-constexpr u8 kSelCh0 = 0x00, kAccessLoHi = 0x30, kMode2 = 0x04, kLatchCh0 = 0x00;
+using namespace pit;
+using PitMode = IoReg<u8, kModePort>;
+using PitCh0 = IoReg<u8, kCh0Port>;
 }  // namespace
 
 void pit_setup() {
@@ -19,7 +19,7 @@ void pit_setup() {
 u16 pit_read_counter() {
     u32 flags = save_flags();
     cli();
-    PitMode::write(kSelCh0 | kLatchCh0);
+    PitMode::write(kSelCh0 | kLatch);
     u16 lo = PitCh0::read();
     u16 hi = PitCh0::read();
     restore_flags(flags);

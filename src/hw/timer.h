@@ -3,23 +3,31 @@
 // 65536 counts = 54.9 ms): polling-based delays and timeouts that work the
 // same in POST and in the runtime services, with or without interrupts.
 #pragma once
-#include "lib/types.h"
+#include "lib/yield.h"
 
 namespace reef {
 
 constexpr u32 kPitHz = 1193182;
+
+// The 8254 PIT's ports and the control word bits POST uses.
+namespace pit {
+constexpr u16 kCh0Port = 0x40, kCh2Port = 0x42, kModePort = 0x43;
+constexpr u8 kSelCh0 = 0x00, kLatch = 0x00, kAccessLoHi = 0x30, kMode2 = 0x04;
+}  // namespace pit
 
 // Programs channel 0 for the 18.2 Hz system tick (mode 2, divisor 65536).
 void pit_setup();
 u16 pit_read_counter();
 
 // Measures elapsed time by polling the counter; poll() must be called at
-// least once per 54 ms.
+// least once per 54 ms. Every poll yields to pending IRQs (lib/yield.h):
+// each wait in the firmware is a loop around poll().
 class PitStopwatch {
 public:
     PitStopwatch() : last_(pit_read_counter()), ticks_(0) {}
     // Returns the PIT ticks elapsed since construction.
     u32 poll() {
+        yield();
         u16 now = pit_read_counter();
         ticks_ += u16(last_ - now);  // a down-counter
         last_ = now;

@@ -19,7 +19,10 @@ constexpr u16 kCom1 = CONFIG_SERIAL_PORT;
 void debug_putc(void*, char c) { outb(u8(c), CONFIG_DEBUG_PORT); }
 
 void console_putc(void*, char c) {
-    if (c == '\n') console_putc(nullptr, '\r');
+    if (c == '\n') {
+        serial_putc('\r');
+        screen_putc('\r');
+    }
     serial_putc(c);
     screen_putc(c);
     if (c != '\r') debug_putc(nullptr, c);

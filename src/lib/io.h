@@ -51,17 +51,11 @@ template <class T, u16 Offset> struct IoRegAt {
     }
 };
 
-// Legacy platform ports used in more than one place.
+// Ports of devices without a header of their own (the PIC, PIT, CMOS, i8042,
+// UART and system control ports are defined in src/hw/*.h).
 namespace port {
 constexpr u16 kDebugCon = 0x402;      // QEMU isa-debugcon (default iobase)
-constexpr u16 kPic1Cmd = 0x20, kPic1Data = 0x21, kPic2Cmd = 0xA0, kPic2Data = 0xA1;
-constexpr u16 kPitCh0 = 0x40, kPitCh2 = 0x42, kPitMode = 0x43;
-constexpr u16 kKbdData = 0x60, kKbdStatus = 0x64;
-constexpr u16 kPortB = 0x61;           // speaker / refresh toggle / ch2 gate
-constexpr u16 kCmosIndex = 0x70, kCmosData = 0x71;
-constexpr u16 kSysCtrlA = 0x92;        // fast A20 / fast reset
 constexpr u16 kPciConfAddr = 0xCF8, kPciConfData = 0xCFC;
-constexpr u16 kResetCtrl = 0xCF9;      // PIIX/ICH reset control register
 constexpr u16 kFwCfgCtl = 0x510, kFwCfgData = 0x511, kFwCfgDma = 0x514;
 }  // namespace port
 

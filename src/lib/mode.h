@@ -42,3 +42,54 @@ template <class T> [[gnu::always_inline]] inline T* rt_flat(T* p) {
 #define DECLARE_TEXT16(name) extern "C" char _r16_##name[]
 #define TEXT16_OFFSET(name) (static_cast<u16>(reinterpret_cast<uintptr_t>(_r16_##name)))
 #endif
+
+#if defined(REEF_MODE32)
+// A POST-only function (or data) in a 32-bit runtime object: it goes to the
+// init region with the POST objects (src/rom.ld.S), and runtime code must
+// not reference it (scripts/checkrefs.py).
+#define REEF_INIT __attribute__((section(".init.text"), noinline, cold))
+#define REEF_INITDATA __attribute__((section(".init.data")))
+
+// A 32-bit runtime function that 16-bit code calls through call32. The
+// name must start with c32_ (the stack check, scripts/stackcheck.py, takes
+// these as the roots of the runtime 32-bit stack); 16-bit code declares it
+// with DECLARE_CALL32(name) and passes CALL32_ADDR(name) to call32().
+#define CALL32_ENTRY(name)                                                  \
+    static_assert(__builtin_strncmp(#name, "c32_", 4) == 0, "call32 entry names start with c32_"); \
+    asm(".globl _r16_" #name "\n\t.set _r16_" #name ", " #name)
+#elif defined(REEF_MODE16)
+#define DECLARE_CALL32(name) extern "C" char name[]
+#define CALL32_ADDR(name) (static_cast<u32>(reinterpret_cast<uintptr_t>(name)))
+#endif
+
+#if defined(REEF_FIRMWARE)
+namespace reef {
+// A pointer into the runtime data chunk that both modes can follow: stored
+// as the offset in the runtime data segment (what 16-bit code uses as a near
+// pointer; 32-bit code adds RTDATA_BASE). 0 is null: the linker script keeps
+// offset 0 free.
+template <class T> struct RtPtr {
+    u16 off;
+#if defined(REEF_MODE16)
+    static RtPtr of(T* p) { return RtPtr{u16(reinterpret_cast<uintptr_t>(p))}; }
+    T* get() const { return reinterpret_cast<T*>(uintptr_t(off)); }
+#else
+    static RtPtr of(T* p) { return RtPtr{u16(reinterpret_cast<uintptr_t>(p) - RTDATA_BASE)}; }
+    T* get() const { return reinterpret_cast<T*>(RTDATA_BASE + uintptr_t(off)); }
+#endif
+    T* operator->() const { return get(); }
+    T& operator*() const { return *get(); }
+    explicit operator bool() const { return off != 0; }
+};
+
+// The flat address of runtime data (in 16-bit code: a DS/SS-relative
+// pointer into the runtime data segment).
+[[gnu::always_inline]] inline u32 rt_flat_addr(const void* p) {
+#if defined(REEF_MODE16)
+    return RTDATA_BASE + u32(reinterpret_cast<uintptr_t>(p));
+#else
+    return u32(reinterpret_cast<uintptr_t>(p));
+#endif
+}
+}  // namespace reef
+#endif

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 // The register frame of a 16-bit service call. Its layout is the push order of
-// irqentry_common (src/entry16.S) and is read by asm_call16 (src/trampoline.S):
-// keep all three in step (offsets are checked below).
+// irqentry_common (src/entry16.S); the assembly takes its offsets from here
+// (R_EAX, REGS16_SIZE, ...: out/asm-offsets.h, generated from asm_offsets.cc).
 #pragma once
 #include "lib/types.h"
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
-// INT 19h (bootstrap loader) and INT 18h (boot failure): load the first hard
-// disk's MBR at 0000:7C00 and jump to it, or say that nothing is bootable.
-#include "hw/ata.h"
+// INT 19h (bootstrap loader) and INT 18h (boot failure): walk the block
+// layer's boot list, load the first bootable entry's boot sector at
+// 0000:7C00 and jump to it, or say that nothing is bootable.
+#include "block/block.h"
+#include "block/mbr.h"
 #include "hw/timer.h"
 #include "lib/bda.h"
 #include "lib/console.h"
@@ -39,21 +41,31 @@ constexpr u16 kBootStack = 0x7000;
     __builtin_unreachable();
 }
 
-// Loads and validates the MBR of hard disk 0x80 + idx. Returns false with a
-// message when the disk cannot be read or has no boot signature.
-bool load_mbr(u8 idx) {
-    const AtaState& st = g_ata;
-    if (idx >= st.nhd) return false;
-    const AtaDrive& d = st.drives[st.hd[idx]];
+// Loads the first sector of a drive to 0000:7C00 and checks its boot
+// signature; on a hard disk also looks at the partition table (a damaged
+// one is logged; the MBR's own code decides what to do with it). False,
+// with a message, when there is nothing to boot.
+bool load_boot_sector(Drive& d, const char* desc) {
     u32 done;
-    u8 err = ata_rw(d, AtaOp::kRead, 0, 1, kBootSeg, kBootOff, &done);
+    u8 err = block_rw(d, BlockOp::kRead, 0, 1, (u32(kBootSeg) << 4) + kBootOff, &done);
     if (err) {
-        console_printf("Boot failed: could not read the boot sector of hard disk %u (status %02x)\n", idx, err);
+        console_printf("Boot failed: could not read the boot sector of %s (status %02x)\n", desc, err);
         return false;
     }
     if (far_read<u16>(kBootSeg, kBootOff + 510) != 0xAA55) {
-        console_printf("Boot failed: hard disk %u has no boot signature\n", idx);
+        console_printf("Boot failed: %s has no boot signature\n", desc);
         return false;
+    }
+    if (d.kind == DriveKind::kHd) {
+        u8 tail[kMbrTailSize];
+        far_copy_from(tail, kBootSeg, kBootOff + kMbrTableOffset, sizeof(tail));
+        MbrInfo info;
+        MbrStatus st = mbr_parse(tail, d.sectors, &info);
+        if (st != MbrStatus::kOk)
+            dlog(1, "boot: %s: partition table: %s (partition %d); booting its MBR anyway\n", desc,
+                 mbr_status_text(st), info.bad_index + 1);
+        else
+            dlog(2, "boot: %s: %d partition%s\n", desc, info.count, info.count == 1 ? "" : "s");
     }
     return true;
 }
@@ -86,9 +98,25 @@ using namespace reef;
 HANDLER(handle_int19) {
     (void)r;
     dlog(2, "int19: boot\n");
-    if (load_mbr(0)) {
-        console_printf("Booting from Hard Disk...\n");
-        jump_to_boot_sector(0x80);
+    const BootList& list = g_boot;
+    for (int i = 0; i < list.count; i++) {
+        const BootEntry& e = list.entry[i];
+        Drive* d = e.drive.get();
+        switch (e.kind) {
+        case BootKind::kHd:
+            if (!load_boot_sector(*d, e.desc)) continue;
+            // The disk we boot is 80h, whatever its place in the list.
+            block_map_boot_hd(d);
+            console_printf("Booting from Hard Disk...\n");
+            jump_to_boot_sector(0x80);
+        case BootKind::kFloppy:
+            if (!load_boot_sector(*d, e.desc)) continue;
+            console_printf("Booting from Floppy...\n");
+            jump_to_boot_sector(block_drive_number(d));
+        default:
+            dlog(1, "boot: %s: booting this kind of entry is not supported yet; next\n", e.desc);
+            continue;
+        }
     }
     boot_failed();
 }

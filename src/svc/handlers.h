@@ -28,8 +28,6 @@ HANDLER(handle_hwirq_slave);
 HANDLER(handle_selftest);
 
 namespace reef {
-// End-of-interrupt to the PIC(s) for an IRQ line.
-void pic_eoi(u8 irq);
 // INT 13h for DL < 0x80 (no diskette support yet).
 void floppy_service(Regs16* r);
 }  // namespace reef

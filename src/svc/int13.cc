@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 // INT 13h for hard disks: the CHS functions and the EDD 3.0 extensions
 // (Phoenix "BIOS Enhanced Disk Drive Specification" 3.0).
-#include "hw/ata.h"
+#include "block/block.h"
 #include "lib/bda.h"
 #include "lib/log.h"
 #include "lib/rtvars.h"
@@ -13,15 +13,7 @@ namespace {
 using namespace disk_status;
 constexpr u8 kEdd30 = 0x30;
 constexpr u16 kEddFixedAccess = 0x01, kEddParams = 0x04;
-
-struct Dap {
-    u8 size;
-    u8 reserved;
-    u16 count;
-    u16 off, seg;
-    u64 lba;
-    u64 flat;  // only when size >= 0x18 and seg:off = FFFF:FFFF
-} PACKED;
+constexpr u16 kEddDmaTransparent = 0x01, kEddChsValid = 0x02, kEddRemovable = 0x04;
 
 struct EddParams {
     u16 size;
@@ -50,63 +42,29 @@ void set_status(Regs16* r, u8 status) {
     else r->ok();
 }
 
-const AtaDrive* drive_for(u8 dl) {
-    const AtaState& st = g_ata;
-    u8 i = u8(dl - 0x80);
-    if (i >= st.nhd) return nullptr;
-    return &st.drives[st.hd[i]];
-}
-
-// CHS from CX/DH: cylinder 10 bits, sector 6 bits (1-based), head 8 bits.
-bool chs_to_lba(const AtaDrive& d, Regs16* r, u32* lba) {
-    u16 cyl = u16(r->ch | ((r->cl & 0xC0) << 2));
-    u16 sec = r->cl & 0x3F;
-    u16 head = r->dh;
-    if (!sec || sec > d.lchs.spt || head >= d.lchs.heads || cyl >= d.lchs.cylinders) return false;
-    *lba = (u32(cyl) * d.lchs.heads + head) * d.lchs.spt + sec - 1;
-    return true;
-}
-
-void chs_rw(const AtaDrive& d, Regs16* r, AtaOp op) {
-    u8 count = r->al;
-    u32 lba;
-    if (!count || count > 128 || !chs_to_lba(d, r, &lba)) {
-        r->al = 0;
-        set_status(r, kBadCommand);
-        return;
-    }
+void chs_rw(Drive& d, Regs16* r, BlockOp op) {
+    ChsRequest c;
+    u8 err = chs_decode(d.lchs, r->cx, r->dh, r->al, &c);
     u32 done = 0;
-    u8 err = ata_rw(d, op, lba, count, r->es, r->bx, &done);
+    if (!err) err = block_rw(d, op, c.lba, c.count, (u32(r->es) << 4) + r->bx, &done);
     r->al = u8(done);
     set_status(r, err);
 }
 
-void ext_rw(const AtaDrive& d, Regs16* r, AtaOp op) {
-    Dap dap{};
-    far_copy_from(&dap, r->ds, r->si, 0x10);
-    if (dap.size < 0x10) {
-        set_status(r, kBadCommand);
-        return;
-    }
-    if (dap.size >= 0x18) far_copy_from(&dap, r->ds, r->si, 0x18);
-    u16 seg = dap.seg, off = dap.off;
-    if (seg == 0xFFFF && off == 0xFFFF) {
-        // A 64-bit flat buffer: reachable from real mode only below 1 MiB.
-        if (dap.size < 0x18 || dap.flat >= 0x100000 - 512u * dap.count) {
-            set_status(r, kBadCommand);
-            return;
-        }
-        seg = u16(dap.flat >> 4);
-        off = u16(dap.flat & 0xF);
-    }
+void ext_rw(Drive& d, Regs16* r, BlockOp op) {
+    u8 raw[kDapMaxSize];
+    far_copy_from(raw, r->ds, r->si, sizeof(raw));
+    DapRequest dap;
+    u8 err = dap_decode(raw, sizeof(raw), &dap);
     u32 done = 0;
-    u8 err = kOk;
-    if (dap.count) err = ata_rw(d, op, dap.lba, dap.count, seg, off, &done);
-    far_write<u16>(r->ds, u16(r->si + 2), u16(done));
+    if (!err) err = block_rw(d, op, dap.lba, dap.count, dap.buf, &done);
+    // The count field says how many blocks moved, also after an error.
+    if (dap.count_size == 4) far_write<u32>(r->ds, u16(r->si + dap.count_off), done);
+    else far_write<u16>(r->ds, u16(r->si + dap.count_off), u16(done));
     set_status(r, err);
 }
 
-void edd_params(const AtaDrive& d, Regs16* r) {
+void edd_params(const Drive& d, Regs16* r) {
     u16 size = far_read<u16>(r->ds, r->si);
     if (size < 0x1A) {
         set_status(r, kBadCommand);
@@ -117,36 +75,40 @@ void edd_params(const AtaDrive& d, Regs16* r) {
     // sectors (16383/16/63); above that they hold that maximum and the
     // "CHS information valid" flag is clear.
     constexpr u64 kMaxChsSectors = 16383ull * 16 * 63;
-    if (d.sectors > kMaxChsSectors) {
+    if (d.sectors > kMaxChsSectors || d.kind == DriveKind::kCdrom) {
         p.flags = 0;
-        p.cylinders = 16383;
-        p.heads = 16;
-        p.spt = 63;
+        p.cylinders = d.kind == DriveKind::kCdrom ? 0xFFFFFFFF : 16383;
+        p.heads = d.kind == DriveKind::kCdrom ? 0xFFFFFFFF : 16;
+        p.spt = d.kind == DriveKind::kCdrom ? 0xFFFFFFFF : 63;
     } else {
-        p.flags = 0x0002;  // CHS information is valid
-        p.cylinders = d.phys.cylinders ? d.phys.cylinders : d.lchs.cylinders;
-        p.heads = d.phys.heads ? d.phys.heads : d.lchs.heads;
-        p.spt = d.phys.spt ? d.phys.spt : d.lchs.spt;
+        p.flags = kEddChsValid;
+        const Chs& g = d.pchs.cylinders ? d.pchs : d.lchs;
+        p.cylinders = g.cylinders;
+        p.heads = g.heads;
+        p.spt = g.spt;
     }
+    // Transfers across 64 KiB boundaries are fine: the drivers move data by
+    // flat address, never by DMA into a segment.
+    p.flags = u16(p.flags | kEddDmaTransparent);
+    if (d.flags & Drive::kRemovable) p.flags = u16(p.flags | kEddRemovable);
     p.sectors = d.sectors;
-    p.bytes_per_sector = 512;
+    p.bytes_per_sector = d.sector_size;
     u16 len = 0x1A;
     if (size >= 0x1E) {
-        p.dpte_seg = RTDATA_SEG;
-        p.dpte_off = u16(reinterpret_cast<uintptr_t>(&d.dpte));
+        p.dpte_seg = d.dpte ? RTDATA_SEG : 0xFFFF;
+        p.dpte_off = d.dpte ? d.dpte : 0xFFFF;
         len = 0x1E;
     }
     if (size >= 0x42) {
         p.key = 0xBEDD;
         p.path_len = 36;
-        __builtin_memcpy(p.host_bus, "PCI ", 4);
-        __builtin_memcpy(p.interface, "ATA     ", 8);
-        // PIIX IDE is 00:01.1 on QEMU's i440FX machine.
-        p.iface_path[0] = 0;
-        p.iface_path[1] = 1;
-        p.iface_path[2] = 1;
-        p.iface_path[3] = d.channel;
-        p.device_path[0] = d.slave;
+        __builtin_memcpy(p.host_bus, d.path.host_bus, 4);
+        __builtin_memcpy(p.interface, d.path.iface, 8);
+        p.iface_path[0] = d.path.bus;
+        p.iface_path[1] = d.path.slot;
+        p.iface_path[2] = d.path.func;
+        p.iface_path[3] = d.path.channel;
+        __builtin_memcpy(p.device_path, &d.path.device, 8);
         u8 sum = 0;
         const u8* b = reinterpret_cast<const u8*>(&p);
         for (unsigned i = 0x1E; i < 0x41; i++) sum = u8(sum + b[i]);
@@ -159,12 +121,12 @@ void edd_params(const AtaDrive& d, Regs16* r) {
 }
 
 void disk_service(Regs16* r) {
-    const AtaDrive* dp = drive_for(r->dl);
+    Drive* dp = block_drive(r->dl);
     if (!dp) {
         set_status(r, kBadCommand);
         return;
     }
-    const AtaDrive& d = *dp;
+    Drive& d = *dp;
     switch (r->ah) {
     case 0x00:  // reset
     case 0x0D:  // alternate reset
@@ -182,43 +144,31 @@ void disk_service(Regs16* r) {
         break;
     }
     case 0x02:
-        chs_rw(d, r, AtaOp::kRead);
+        chs_rw(d, r, BlockOp::kRead);
         break;
     case 0x03:
-        chs_rw(d, r, AtaOp::kWrite);
+        chs_rw(d, r, BlockOp::kWrite);
         break;
     case 0x04:
-        chs_rw(d, r, AtaOp::kVerify);
+        chs_rw(d, r, BlockOp::kVerify);
         break;
-    case 0x05: {  // format track: nothing to do on an ATA disk, check the args
-        u32 lba;
-        u8 cl = r->cl;
-        r->cl = u8((cl & 0xC0) | 1);
-        bool ok = chs_to_lba(d, r, &lba);
-        r->cl = cl;
-        set_status(r, ok ? kOk : kBadCommand);
+    case 0x05:  // format track: nothing to do on a fixed disk, check the args
+        set_status(r, chs_address_valid(d.lchs, u16((r->cx & 0xFFC0) | 1), r->dh) ? kOk : kBadCommand);
         break;
-    }
     case 0x08: {  // drive parameters
         u16 maxcyl = u16(d.lchs.cylinders - 1);
         r->ch = u8(maxcyl);
         r->cl = u8(((maxcyl >> 2) & 0xC0) | (d.lchs.spt & 0x3F));
         r->dh = u8(d.lchs.heads - 1);
-        r->dl = g_ata.nhd;
+        r->dl = g_drives.nhd;
         r->ax = 0;
         r->bl = 0;
         set_status(r, kOk);
         break;
     }
-    case 0x0C: {  // seek
-        u32 lba;
-        u8 cl = r->cl;
-        r->cl = u8((cl & 0xC0) | 1);
-        bool ok = chs_to_lba(d, r, &lba);
-        r->cl = cl;
-        set_status(r, ok ? kOk : kSeekFail);
+    case 0x0C:  // seek
+        set_status(r, chs_address_valid(d.lchs, u16((r->cx & 0xFFC0) | 1), r->dh) ? kOk : kSeekFail);
         break;
-    }
     case 0x15: {  // disk type: fixed disk, CX:DX sectors
         u32 n = u32(d.lchs.cylinders) * d.lchs.heads * d.lchs.spt;
         r->cx = u16(n >> 16);
@@ -240,13 +190,13 @@ void disk_service(Regs16* r) {
         r->clear_cf();
         break;
     case 0x42:
-        ext_rw(d, r, AtaOp::kRead);
+        ext_rw(d, r, BlockOp::kRead);
         break;
     case 0x43:
-        ext_rw(d, r, AtaOp::kWrite);
+        ext_rw(d, r, BlockOp::kWrite);
         break;
     case 0x44:
-        ext_rw(d, r, AtaOp::kVerify);
+        ext_rw(d, r, BlockOp::kVerify);
         break;
     case 0x45:  // lock/unlock, eject, media change: the removable-media
     case 0x46:  // subset, not offered for fixed disks (41h CX bit 1 clear)
@@ -254,9 +204,11 @@ void disk_service(Regs16* r) {
         set_status(r, kBadCommand);
         break;
     case 0x47: {  // extended seek
-        Dap dap{};
-        far_copy_from(&dap, r->ds, r->si, 0x10);
-        set_status(r, dap.lba < d.sectors ? kOk : kSectorNotFound);
+        u8 raw[kDapMaxSize];
+        far_copy_from(raw, r->ds, r->si, sizeof(raw));
+        DapRequest dap;
+        dap_decode(raw, sizeof(raw), &dap);  // only the LBA matters here
+        set_status(r, raw[0] < 0x10 ? kBadCommand : dap.lba < d.sectors ? kOk : kSectorNotFound);
         break;
     }
     case 0x48:

@@ -3,6 +3,7 @@
 // move (87h), configuration table (C0h), A20 gate (24xxh), and the hooks
 // (4Fh, 90h/91h) whose defaults do nothing.
 #include "fw/e820.h"
+#include "hw/sysctl.h"
 #include "hw/timer.h"
 #include "lib/bda.h"
 #include "lib/io.h"
@@ -110,8 +111,7 @@ void block_move(Regs16* r) {
     u32 src = desc_base(r->es, u16(r->si + 0x10));
     u32 dst = desc_base(r->es, u16(r->si + 0x18));
     u32 words = r->cx;
-    u8 a20 = inb(port::kSysCtrlA);
-    outb(u8((a20 | 0x02) & ~0x01), port::kSysCtrlA);
+    bool a20 = sysctl::a20_set(true);
     struct PACKED {
         u16 limit;
         u32 base;
@@ -141,24 +141,20 @@ void block_move(Regs16* r) {
         : "+S"(src), "+D"(dst), "+c"(words), [gdt] "+m"(saved_gdt)
         : [flat] "i"(SEL_DATA32), [small] "i"(SEL_DATA16)
         : "eax", "memory", "cc");
-    outb(a20, port::kSysCtrlA);
+    sysctl::a20_set(a20);
     r->ok();
     r->set_zf();
 }
 
 void a20(Regs16* r) {
-    u8 v = inb(port::kSysCtrlA);
     switch (r->al) {
     case 0x00:
-        outb(u8(v & ~0x03), port::kSysCtrlA);
-        r->ok();
-        break;
     case 0x01:
-        outb(u8((v | 0x02) & ~0x01), port::kSysCtrlA);
+        sysctl::a20_set(r->al);
         r->ok();
         break;
     case 0x02:
-        r->al = (v >> 1) & 1;
+        r->al = sysctl::a20_enabled();
         r->ok();
         break;
     case 0x03:

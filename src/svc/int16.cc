@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 // The keyboard: IRQ1 (INT 09h) turns scan codes (set 1, as translated by the
 // i8042) into BIOS key codes in the BDA ring buffer; INT 16h reads them.
+#include "hw/pic.h"
 #include "hw/ps2.h"
 #include "lib/bda.h"
 #include "lib/io.h"
@@ -303,15 +304,15 @@ using namespace reef;
 
 HANDLER(handle_int09) {
     (void)r;
-    if (inb(port::kKbdStatus) & i8042::kStOutFull) {
-        u8 sc = inb(port::kKbdData);
+    if (inb(i8042::kStatusPort) & i8042::kStOutFull) {
+        u8 sc = inb(i8042::kDataPort);
         // INT 15h 4Fh keyboard intercept: CF cleared = key consumed.
         u32 ax = 0x4F00u | sc;
         u8 cf;
         asm volatile("stc\n\tint $0x15\n\tsetc %1" : "+a"(ax), "=qm"(cf) : : "ebx", "ecx", "edx", "esi", "edi", "memory", "cc");
         if (cf) process_scancode(u8(ax));
     }
-    pic_eoi(1);
+    pic::eoi(1);
 }
 
 HANDLER(handle_int16) {

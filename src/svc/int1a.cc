@@ -2,6 +2,7 @@
 // INT 1Ah: the tick counter (00h/01h) and the RTC clock, date and alarm
 // (02h-07h), in the RTC's own format (BCD or binary, per status B).
 #include "hw/cmos.h"
+#include "hw/pic.h"
 #include "lib/bda.h"
 #include "lib/io.h"
 #include "lib/log.h"
@@ -107,8 +108,8 @@ HANDLER(handle_int1a) {
         wr(kHoursAlarm, to_rtc(r->ch));
         rd(kStatusC);
         wr(kStatusB, u8(rd(kStatusB) | kBAlarmIrq));
-        outb(u8(inb(port::kPic2Data) & ~0x01), port::kPic2Data);  // IRQ8
-        outb(u8(inb(port::kPic1Data) & ~0x04), port::kPic1Data);  // cascade
+        pic::unmask(8);  // the RTC
+        pic::unmask(pic::kCascadeIrq);
         r->ok();
         break;
     case 0x07:

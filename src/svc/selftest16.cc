@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 // The 16-bit half of the trampoline self-test (CONFIG_SELFTEST_TRAMPOLINES,
 // src/fw/selftest.cc): from inside a runtime service, with unusual GDTR,
-// IDTR, FS and GS, call32 into the 32-bit function whose flat address POST
-// passed in EDX, and check that everything came back.
+// IDTR, FS and GS, call32 twice into the 32-bit function whose flat address
+// POST passed in EDX, and check that everything came back.
+#include "fw/selftest.h"
 #include "lib/mode.h"
 #include "svc/handlers.h"
 
@@ -14,7 +15,6 @@ struct Dtr {
     u32 base;
 } PACKED;
 
-constexpr u32 kArg = 0xC0DE1234;
 // Failure bits reported in EBX.
 constexpr u32 kGdtr = 1, kIdtr = 2, kFs = 4, kGs = 8, kDs = 16, kSs = 32;
 }  // namespace
@@ -31,7 +31,9 @@ HANDLER(handle_selftest) {
     u16 ds0, ss0;
     asm volatile("movw %%ds, %0\n\tmovw %%ss, %1" : "=r"(ds0), "=r"(ss0));
 
-    u32 esp32 = call32(r->edx, kArg);
+    u32 esp32 = call32(r->edx, reef::kSelftestArg);
+    // A second call reads back what the first stored in 32-bit runtime data.
+    u32 back = call32(r->edx, 0);
 
     u16 fs1, gs1, ds1, ss1;
     asm volatile("sgdtl %0\n\tsidtl %1" : "=m"(gdt1), "=m"(idt1));
@@ -46,5 +48,6 @@ HANDLER(handle_selftest) {
     if (ds1 != ds0) fail |= kDs;
     if (ss1 != ss0) fail |= kSs;
     r->eax = esp32;
+    r->ecx = back;
     r->ebx = fail;
 }

@@ -2,6 +2,7 @@
 // Small runtime services: timer and spurious IRQs, INT 10h without a video
 // BIOS, INT 11h/12h, serial (14h), printer (17h), diskette stubs (0Eh/40h).
 #include "hw/cmos.h"
+#include "hw/pic.h"
 #include "hw/timer.h"
 #include "hw/uart.h"
 #include "lib/bda.h"
@@ -11,11 +12,6 @@
 #include "svc/handlers.h"
 
 namespace reef {
-
-void pic_eoi(u8 irq) {
-    if (irq >= 8) outb(0x20, port::kPic2Cmd);
-    outb(0x20, port::kPic1Cmd);
-}
 
 void floppy_service(Regs16* r) {
     dlog(4, "int13/40 floppy ah=%x dl=%x: no diskette drives\n", r->ah, r->dl);
@@ -36,8 +32,20 @@ void floppy_service(Regs16* r) {
 
 using namespace reef;
 
+extern "C" char rt_stack_bottom[];
+
 namespace {
 constexpr u32 kTicksPerDay = 0x1800B0;
+}
+
+// irqentry_common found a runtime stack's canary overwritten on the way out
+// of a service (CONFIG_STACK_CANARY): the stack overflowed, and whatever
+// lies below it is damaged. Say so and stop.
+extern "C" [[noreturn]] void stack_overflow(u32 canary) {
+    const char* which = canary == reinterpret_cast<uintptr_t>(rt_stack_bottom) ? "16-bit" : "32-bit";
+    console_printf("stack: the runtime %s stack overflowed (canary at %04x:%04x overwritten); halted\n", which,
+                   RTDATA_SEG, canary);
+    for (;;) asm volatile("cli\n\thlt");
 }
 
 HANDLER(handle_int08) {
@@ -57,13 +65,13 @@ HANDLER(handle_int08) {
         }
     }
     asm volatile("int $0x1c" ::: "eax", "ebx", "ecx", "edx", "esi", "edi", "memory", "cc");
-    pic_eoi(0);
+    pic::eoi(0);
 }
 
 HANDLER(handle_int0e) {
     (void)r;
     BDA_SET(floppy_recal, u8(BDA_GET(floppy_recal) | 0x80));
-    pic_eoi(6);
+    pic::eoi(6);
 }
 
 HANDLER(handle_int70) {
@@ -71,18 +79,18 @@ HANDLER(handle_int70) {
     // Acknowledge the RTC (reading status C) and run the alarm hook.
     u8 c = cmos_read(cmos::kStatusC);
     if (c & cmos::kCAlarm) asm volatile("sti; int $0x4a; cli" ::: "eax", "ebx", "ecx", "edx", "esi", "edi", "memory", "cc");
-    pic_eoi(8);
+    pic::eoi(8);
 }
 
 HANDLER(handle_hwirq_master) {
     (void)r;
     // An IRQ nobody claimed: acknowledge it so the PIC keeps delivering.
-    pic_eoi(0);
+    pic::eoi(0);
 }
 
 HANDLER(handle_hwirq_slave) {
     (void)r;
-    pic_eoi(8);
+    pic::eoi(8);
 }
 
 HANDLER(handle_int10) {

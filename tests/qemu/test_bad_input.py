@@ -199,5 +199,6 @@ def test_unreadable_boot_sector(tmp_path):
     with vm:
         vm.wait_serial(r"No bootable device\.", timeout=60)
     out = vm.serial_text()
-    assert re.search(r"Boot failed: could not read the boot sector of hard disk 0 \(status [0-9a-f]{2}\)", out), out
+    assert re.search(r"Boot failed: could not read the boot sector of ATA0-0 QEMU HARDDISK \(status [0-9a-f]{2}\)",
+                     out), out
     assert "BOOTED" not in out

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+// The block layer (docs/block-layer.md): the drive map (BIOS drive numbers
+// to drives), the boot list, and the one dispatcher every disk request goes
+// through. Drivers register their drives at POST (32-bit); INT 13h and
+// INT 19h (16-bit) use only what is declared here.
+#pragma once
+#include "block/drive.h"
+#include "block/request.h"
+#include "lib/mode.h"
+
+namespace reef {
+
+// ---- the drive map: BIOS drive numbers ----------------------------------
+struct DriveMap {
+    static constexpr int kMaxHd = 8, kMaxFloppy = 2, kMaxCd = 4;
+    RtPtr<Drive> hd[kMaxHd];        // 80h + i
+    RtPtr<Drive> floppy[kMaxFloppy]; // 00h + i
+    RtPtr<Drive> cd[kMaxCd];        // E0h + i (no emulation)
+    u8 nhd, nfloppy, ncd;
+};
+
+// ---- the boot list ------------------------------------------------------
+enum class BootKind : u8 {
+    kFloppy = 0,  // drive: boot sector of a diskette
+    kHd = 1,      // drive: MBR of a hard disk (mapped to 80h to boot)
+    kCdrom = 2,   // drive: El Torito (not bootable yet)
+    kBev = 3,     // vector: an option ROM's Boot Entry Vector (network boot)
+    kBcv = 4,     // vector: an option ROM's Boot Connection Vector (disk ROM)
+};
+
+struct BootEntry {
+    BootKind kind;
+    u8 priority;          // lower boots first; then registration order
+    RtPtr<Drive> drive;   // kFloppy, kHd, kCdrom
+    u16 vec_seg, vec_off; // kBev, kBcv
+    char desc[30];        // what the boot menu and the log call it
+};
+
+struct BootList {
+    static constexpr int kMax = 16;
+    BootEntry entry[kMax];
+    u8 count;
+};
+
+// ---- the request the dispatcher hands a driver --------------------------
+struct BlockRequest {
+    RtPtr<Drive> drive;
+    BlockOp op;
+    u64 lba;
+    u32 count;
+    u32 buf;   // flat address
+    u32 done;  // blocks transferred (set by the driver, also on error)
+};
+
+#if defined(REEF_MODE16)
+// The drive behind an INT 13h drive number, or null.
+Drive* block_drive(u8 dl);
+// The BIOS drive number of a drive (for DL at boot), 0xFF if unmapped.
+u8 block_drive_number(const Drive* d);
+// Makes `d` hard disk 80h (the others move up by one), for booting it.
+void block_map_boot_hd(Drive* d);
+// Validates, then moves `count` blocks at `lba` between the drive and the
+// flat buffer `buf`: directly through a 16-bit driver when the buffer lies
+// below 1 MiB and the driver has a 16-bit path, otherwise through call32
+// into the driver's 32-bit path. *done = blocks transferred. Returns an
+// INT 13h status.
+u8 block_rw(Drive& d, BlockOp op, u64 lba, u32 count, u32 buf, u32* done);
+#endif
+
+#if defined(REEF_MODE32)
+// POST: a driver hands over a drive it found; `prio` orders the boot list
+// among entries of the same kind (0 first). Returns false if the map is full.
+bool block_register(Drive* d, const char* desc);
+// POST: sets the default boot priorities (CMOS boot order, as QEMU's
+// -boot order= sets it) and logs the boot list. Called once all drivers ran.
+void block_finish_setup();
+#endif
+
+}  // namespace reef
+
+DECLARE_RTVAR(reef::DriveMap, g_drives);
+DECLARE_RTVAR(reef::BootList, g_boot);

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+// The block layer at POST: drivers register their drives; once all have,
+// the boot list gets its default order and the BDA its disk count.
+#include "block/block.h"
+#include "hw/cmos.h"
+#include "lib/bda.h"
+#include "lib/far.h"
+#include "lib/log.h"
+
+namespace reef {
+namespace {
+
+BootKind boot_kind(DriveKind k) {
+    switch (k) {
+    case DriveKind::kFloppy: return BootKind::kFloppy;
+    case DriveKind::kCdrom: return BootKind::kCdrom;
+    default: return BootKind::kHd;
+    }
+}
+
+const char* kind_name(BootKind k) {
+    switch (k) {
+    case BootKind::kFloppy: return "floppy";
+    case BootKind::kHd: return "hd";
+    case BootKind::kCdrom: return "cd";
+    case BootKind::kBev: return "bev";
+    case BootKind::kBcv: return "bcv";
+    }
+    return "?";
+}
+
+// The translated fixed disk parameter table (INT 41h/46h) of hard disk
+// 80h/81h, in the EBDA.
+void set_fdpt(int idx, const Drive& d) {
+    u8 t[16] = {};
+    u16 lcyl = d.lchs.cylinders, pcyl = d.pchs.cylinders ? d.pchs.cylinders : lcyl;
+    t[0] = u8(lcyl);
+    t[1] = u8(lcyl >> 8);
+    t[2] = u8(d.lchs.heads);
+    t[3] = 0xA0;  // signature: translated table
+    t[4] = u8(d.pchs.spt ? d.pchs.spt : d.lchs.spt);
+    t[5] = 0xFF;  // write precompensation: none
+    t[6] = 0xFF;
+    t[8] = u8(d.lchs.heads > 8 ? 0x08 : 0x00);
+    t[9] = u8(pcyl);
+    t[10] = u8(pcyl >> 8);
+    t[11] = u8(d.pchs.heads ? d.pchs.heads : d.lchs.heads);
+    t[12] = t[9];
+    t[13] = t[10];
+    t[14] = u8(d.lchs.spt);
+    u8 sum = 0;
+    for (int i = 0; i < 15; i++) sum = u8(sum + t[i]);
+    t[15] = u8(-sum);
+    u16 ebda = BDA_GET(ebda_seg);
+    u16 off = u16(__builtin_offsetof(Ebda, fdpt) + 16 * idx);
+    far_copy_to(ebda, off, t, 16);
+    far_write<SegOff>(0, (idx ? 0x46 : 0x41) * 4u, SegOff{off, ebda});
+}
+
+// QEMU's -boot order= in CMOS (3Dh low/high nibble, 38h high nibble):
+// 1 floppy, 2 hard disk, 3 CD-ROM, 4 network. The position of a kind in it
+// is its priority; kinds not named come after, in SeaBIOS's default order.
+u8 cmos_priority(BootKind k) {
+    u8 b12 = cmos_read(cmos::kBootOrder12);
+    u8 order[3] = {u8(b12 & 0x0F), u8(b12 >> 4), u8(cmos_read(cmos::kBootOrder3) >> 4)};
+    u8 code = k == BootKind::kFloppy ? 1 : k == BootKind::kHd ? 2 : k == BootKind::kCdrom ? 3 : 4;
+    for (u8 i = 0; i < 3; i++)
+        if (order[i] == code) return i;
+    return u8(3 + code);
+}
+
+}  // namespace
+
+bool block_register(Drive* d, const char* desc) {
+    DriveMap& m = RT(g_drives);
+    RtPtr<Drive> p = RtPtr<Drive>::of(d);
+    switch (d->kind) {
+    case DriveKind::kHd:
+        if (m.nhd >= DriveMap::kMaxHd) return false;
+        m.hd[m.nhd++] = p;
+        break;
+    case DriveKind::kFloppy:
+        if (m.nfloppy >= DriveMap::kMaxFloppy) return false;
+        m.floppy[m.nfloppy++] = p;
+        break;
+    case DriveKind::kCdrom:
+        if (m.ncd >= DriveMap::kMaxCd) return false;
+        m.cd[m.ncd++] = p;
+        break;
+    }
+    BootList& b = RT(g_boot);
+    if (b.count < BootList::kMax) {
+        BootEntry& e = b.entry[b.count++];
+        e = BootEntry{};
+        e.kind = boot_kind(d->kind);
+        e.drive = p;
+        u32 i = 0;
+        for (; desc[i] && i + 1 < sizeof(e.desc); i++) e.desc[i] = desc[i];
+        e.desc[i] = 0;
+    }
+    return true;
+}
+
+void block_finish_setup() {
+    DriveMap& m = RT(g_drives);
+    BootList& b = RT(g_boot);
+    for (int i = 0; i < b.count; i++) b.entry[i].priority = cmos_priority(b.entry[i].kind);
+    // Stable sort by priority (registration order breaks ties).
+    for (int i = 1; i < b.count; i++)
+        for (int j = i; j > 0 && b.entry[j - 1].priority > b.entry[j].priority; j--) {
+            BootEntry t = b.entry[j];
+            b.entry[j] = b.entry[j - 1];
+            b.entry[j - 1] = t;
+        }
+    for (int i = 0; i < b.count; i++)
+        dlog(2, "boot: %d. %s %s\n", i + 1, kind_name(b.entry[i].kind), b.entry[i].desc);
+    BDA_SET(hdcount, m.nhd);
+    for (int i = 0; i < m.nhd && i < 2; i++) set_fdpt(i, *m.hd[i]);
+}
+
+}  // namespace reef
