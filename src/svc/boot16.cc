@@ -98,6 +98,8 @@ using namespace reef;
 HANDLER(handle_int19) {
     (void)r;
     dlog(2, "int19: boot\n");
+    // Disk reads and the retry wait run with interrupts on, as in INT 13h.
+    asm volatile("sti" ::: "memory");
     const BootList& list = g_boot;
     for (int i = 0; i < list.count; i++) {
         const BootEntry& e = list.entry[i];
