@@ -63,7 +63,7 @@ endif
 
 PYTEST_PATHS ?= tests/build tests/qemu
 
-.PHONY: distclean print-link-inputs all defconfig olddefconfig menuconfig deps run test unit-test qemu-test bench clean FORCE
+.PHONY: distclean print-link-inputs all fuzz fuzz-smoke defconfig olddefconfig menuconfig deps run test unit-test qemu-test bench clean FORCE
 .DELETE_ON_ERROR:
 
 all: $(OUT)/bios.bin
@@ -172,6 +172,7 @@ run: deps
 test: deps
 	$(MAKE) all
 	$(MAKE) unit-test
+	$(MAKE) fuzz-smoke
 	$(MAKE) qemu-test
 
 unit-test:
@@ -181,6 +182,10 @@ unit-test:
 
 qemu-test: $(OUT)/bios.bin
 	$(PYTHON) -m pytest -v -p no:cacheprovider $(PYTEST_PATHS) $(PYTEST_ARGS)
+
+# libFuzzer targets of the host-built parsers: `make fuzz` (FUZZ_SECONDS per
+# target, default 60), `make fuzz-smoke` (a fixed number of runs, in make test).
+include tests/fuzz/fuzz.mk
 
 bench: deps
 	$(MAKE) all

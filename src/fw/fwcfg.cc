@@ -15,7 +15,7 @@ using FwCfgData = IoReg<u8, port::kFwCfgData>;
 using FwCfgDmaHigh = IoReg<u32, port::kFwCfgDma>;
 using FwCfgDmaLow = IoReg<u32, port::kFwCfgDma + 4>;
 
-constexpr u32 kDmaError = 0x01, kDmaRead = 0x02, kDmaSkip = 0x04, kDmaSelect = 0x08;
+constexpr u32 kDmaError = 0x01, kDmaRead = 0x02, kDmaSkip = 0x04, kDmaSelect = 0x08, kDmaWrite = 0x10;
 
 struct DmaAccess {
     u32 control;
@@ -39,6 +39,15 @@ public:
     void read(u16 key, u32 offset, void* buf, u32 len) override {
         if (dma_) dma_read(key, offset, buf, len);
         else pio_read(key, offset, buf, len);
+    }
+    bool write(u16 key, u32 offset, const void* buf, u32 len) override {
+        if (!dma_) return false;
+        u32 sel = (u32(key) << 16) | kDmaSelect;
+        if (offset) {
+            if (!dma_run(sel | kDmaSkip, offset, nullptr)) return false;
+            sel = 0;
+        }
+        return dma_run(sel | kDmaWrite, len, const_cast<void*>(buf));
     }
 
 private:

@@ -63,6 +63,11 @@ void FwCfg::read_file(const FwCfgFile& f, u32 offset, void* buf, u32 len) const 
     t_->read(f.select, offset, buf, len);
 }
 
+bool FwCfg::write_file(const FwCfgFile& f, u32 offset, const void* buf, u32 len) const {
+    if (!t_ || u64(offset) + len > f.size) return false;
+    return t_->write(f.select, offset, buf, len);
+}
+
 s32 FwCfg::read_file(const char* name, void* buf, u32 max) const {
     const FwCfgFile* f = present() ? find(name) : nullptr;
     if (!f) return -1;

@@ -24,6 +24,12 @@ public:
     // Selects an item and reads `len` bytes from its start (the data offset
     // resets on every select) after skipping `offset` bytes.
     virtual void read(u16 key, u32 offset, void* buf, u32 len) = 0;
+    // Writes `len` bytes at `offset` of an item (DMA interface only: false
+    // without it, or when the device refuses, e.g. a read-only file).
+    virtual bool write(u16 key, u32 offset, const void* buf, u32 len) {
+        (void)key, (void)offset, (void)buf, (void)len;
+        return false;
+    }
 
 protected:
     ~FwCfgTransport() = default;
@@ -52,6 +58,8 @@ public:
     s32 read_file(const char* name, void* buf, u32 max) const;
     void read_file(const FwCfgFile& f, u32 offset, void* buf, u32 len) const;
     void read_key(u16 key, void* buf, u32 len) const;
+    // Writes into a file (QEMU's writable files, e.g. etc/vmgenid_addr).
+    bool write_file(const FwCfgFile& f, u32 offset, const void* buf, u32 len) const;
 
     enum class Status { kOk, kMissing, kBadSize };
     // A little-endian integer file of exactly sizeof(T) bytes.

@@ -125,13 +125,19 @@ u32 Allocator::alloc(Zone z, u64 size, u64 align, const char* what, u32 flags) {
         // down under it, keeping it 1 KiB aligned. find_fit() stayed above
         // low_floor + ebda_bytes, so the header fits.
         u32 to = u32(align_down(addr, 1024)) - layout_.ebda_bytes;
+        // The grown EBDA is e820-reserved first: if the map cannot take
+        // that, nothing moves (the OS must not get it as RAM).
+        if (e820_ && !e820_->add(to, layout_.conv_end - to, kE820Reserved)) {
+            dlog(fail_level, "malloc: %s: e820 map full; cannot grow the EBDA to 0x%x\n", what, to);
+            return 0;
+        }
         if (!low_->move_ebda(layout_.ebda_base, to, layout_.ebda_bytes, layout_.conv_end)) {
+            if (e820_) e820_->add(to, layout_.ebda_base - to, kE820Ram);
             dlog(fail_level, "malloc: %s: the EBDA was moved by someone else; low zone closed\n", what);
             return 0;
         }
         dlog(3, "malloc: EBDA moved 0x%x -> 0x%x (INT 12h %u KiB)\n", layout_.ebda_base, to, to / 1024);
         layout_.ebda_base = to;
-        if (e820_) e820_->add(to, layout_.conv_end - to, kE820Reserved);
     }
     insert(Block{addr, u32(size), z, false});
     dlog(3, "malloc: %s: %s 0x%x+0x%llx\n", what, zone_name(z), addr, (unsigned long long)size);
@@ -168,7 +174,16 @@ bool Allocator::free(u32 addr) {
     const Block& b = blocks_[i];
     if (b.reserved && e820_) {
         u64 lo = align_down(b.base, kPage), hi = align_up(u64(b.base) + b.size, kPage);
-        e820_->add(lo, hi - lo, kE820Ram);
+        // A first or last page shared with another reserved block stays
+        // reserved for that block.
+        for (int j = 0; j < count_; j++) {
+            const Block& o = blocks_[j];
+            if (j == i || !o.reserved) continue;
+            u64 olo = align_down(o.base, kPage), ohi = align_up(u64(o.base) + o.size, kPage);
+            if (olo < lo + kPage && ohi > lo) lo += kPage;
+            if (hi > lo && olo < hi && ohi > hi - kPage) hi -= kPage;
+        }
+        if (hi > lo) e820_->add(lo, hi - lo, kE820Ram);
     }
     erase(i);
     return true;

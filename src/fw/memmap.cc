@@ -41,15 +41,20 @@ bool from_fwcfg(E820Map& map, const FwCfg& fw) {
         const QemuE820& e = entries[i];
         dlog(3, "memmap: fw_cfg e820 0x%llx+0x%llx type %u\n", (unsigned long long)e.address,
              (unsigned long long)e.length, e.type);
-        if (e.length == 0 || e.address + e.length < e.address) continue;
-        u64 base = e.address, end = e.address + e.length;
-        if (e.type == kE820Ram) base = max(base, k1M);  // below 1 MiB the firmware owns the layout
-        if (end <= base) continue;
-        if (!map.add(base, end - base, e.type)) {
-            dropped++;
-            continue;
+        if (e.length == 0 || e.address + e.length < e.address || e.type == 0) continue;
+        // Below 1 MiB the firmware owns the layout, and the ROM's high alias
+        // stays reserved: an entry only types what lies outside both, in up
+        // to two pieces (below the alias, above 4 GiB).
+        u64 base = max<u64>(e.address, k1M), end = e.address + e.length;
+        u64 piece[2][2] = {{base, min<u64>(end, ROM_HIGH_BASE)}, {max<u64>(base, k4G), end}};
+        bool added = false, full = false;
+        for (auto& p : piece) {
+            if (p[1] <= p[0]) continue;
+            if (map.add(p[0], p[1] - p[0], e.type)) added = true;
+            else full = true;
         }
-        if (e.type == kE820Ram) ram = true;
+        if (full) dropped++;
+        if (added && e.type == kE820Ram) ram = true;
     }
     if (dropped) dlog(1, "memmap: e820 table full, %u etc/e820 entries dropped\n", dropped);
     return ram;
@@ -64,6 +69,9 @@ void from_cmos(E820Map& map, CmosReader cmos) {
         u64 kb = u64(cmos(kCmosExtMemHigh)) << 8 | cmos(kCmosExtMemLow);
         low_top = k1M + kb * 1024;
     }
+    // 34h/35h can say up to 4 GiB + 16 MiB - 64 KiB: RAM never covers the
+    // ROM's high alias (nor crosses 4 GiB).
+    low_top = min<u64>(low_top, ROM_HIGH_BASE);
     u64 high = (u64(cmos(kCmosAbove4G2)) << 16 | u64(cmos(kCmosAbove4G1)) << 8 | cmos(kCmosAbove4G0)) << 16;
     map.add(k1M, low_top - k1M, kE820Ram);
     if (high) map.add(k4G, high, kE820Ram);

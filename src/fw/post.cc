@@ -3,6 +3,8 @@
 #include "fw/post.h"
 
 #include "block/block.h"
+#include "fw/acpi.h"
+#include "fw/smbios.h"
 #include "fw/fwcfg.h"
 #include "fw/igd.h"
 #include "fw/malloc.h"
@@ -106,6 +108,12 @@ extern "C" [[noreturn]] void post_main() {
     post_phase("pci");
     pci_setup(ram.low_top, CONFIG_IGD_PASSTHROUGH ? &kIgdQuirk : nullptr, CONFIG_IGD_PASSTHROUGH ? 1 : 0);
     if (CONFIG_IGD_PASSTHROUGH) igd_pci_done();
+
+    // QEMU builds its ACPI tables when the loader's files are first read:
+    // after PCI (resources, the PM base) is set up.
+    post_phase("acpi");
+    acpi_setup();
+    smbios_setup();
 
     post_phase("vga");
     u32 rom_end = vga_rom_setup();

@@ -237,6 +237,14 @@ class Qemu:
     def sendkey(self, key):
         self.hmp("sendkey " + key)
 
+    def read_phys_file(self, addr, count):
+        """Bytes of guest physical memory, through the monitor's pmemsave (for
+        more than a few hundred bytes)."""
+        path = os.path.join(self.dir, "pmem-%x-%x.bin" % (addr, count))
+        self.hmp('pmemsave 0x%x %d "%s"' % (addr, count, path))
+        with open(path, "rb") as f:
+            return f.read()
+
     def read_phys(self, addr, count):
         """Bytes of guest physical memory, read through the monitor's xp."""
         out = self.hmp("xp /%dxb 0x%x" % (count, addr))
