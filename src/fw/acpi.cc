@@ -49,8 +49,10 @@ u32 rd32(u32 addr) {
 // One log line: where the RSDP is and which tables its RSDT lists.
 void describe() {
     u32 rsdp = 0;
+    // The RSDP is where the guest looks for it: in an F-segment blob.
     for (int i = 0; i < g_result.nblobs && !rsdp; i++) {
         const LoaderBlob& b = g_result.blob[i];
+        if (b.zone != loader::kZoneFseg) continue;
         for (u32 off = 0; off + 20 <= b.size; off += 16)
             if (!__builtin_memcmp(reinterpret_cast<const void*>(uintptr_t(b.addr + off)), "RSD PTR ", 8)) {
                 rsdp = b.addr + off;

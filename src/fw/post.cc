@@ -113,6 +113,7 @@ extern "C" [[noreturn]] void post_main() {
     // after PCI (resources, the PM base) is set up.
     post_phase("acpi");
     acpi_setup();
+    post_phase("smbios");
     smbios_setup();
 
     post_phase("vga");
