@@ -4,6 +4,7 @@
 #include "block/block.h"
 #include "hw/cmos.h"
 #include "lib/bda.h"
+#include "lib/checksum.h"
 #include "lib/far.h"
 #include "lib/log.h"
 
@@ -48,9 +49,7 @@ void set_fdpt(int idx, const Drive& d) {
     t[12] = t[9];
     t[13] = t[10];
     t[14] = u8(d.lchs.spt);
-    u8 sum = 0;
-    for (int i = 0; i < 15; i++) sum = u8(sum + t[i]);
-    t[15] = u8(-sum);
+    t[15] = checksum_byte(t, 15);
     u16 ebda = BDA_GET(ebda_seg);
     u16 off = u16(__builtin_offsetof(Ebda, fdpt) + 16 * idx);
     far_copy_to(ebda, off, t, 16);

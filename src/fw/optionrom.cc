@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 #include "fw/optionrom.h"
 
+#include "lib/checksum.h"
+
 #include "fw/pci.h"
 #include "lib/call16.h"
 #include "lib/far.h"
@@ -67,31 +69,6 @@ s32 find_x86_image(u32 base, u32 rom_size, const PciDevice& dev) {
     return -1;
 }
 
-// The 8-bit sum of an option ROM, a dword at a time: two 16-bit lanes per
-// dword hold byte pairs, folded before they can overflow.
-u8 rom_checksum(const void* base, u32 len) {
-    const u32* w = static_cast<const u32*>(base);
-    u32 total = 0;
-    for (u32 n = len / 4; n;) {
-        u32 chunk = n < 128 ? n : 128;  // 128 * 2 * 255 < 65536
-        n -= chunk;
-        u32 acc = 0;
-        constexpr u32 kLanes = 0x00FF00FFu;
-        for (; chunk >= 4; chunk -= 4, w += 4) {
-            u32 a = w[0], b = w[1], c = w[2], d = w[3];
-            acc += (a & kLanes) + ((a >> 8) & kLanes) + (b & kLanes) + ((b >> 8) & kLanes) + (c & kLanes) +
-                   ((c >> 8) & kLanes) + (d & kLanes) + ((d >> 8) & kLanes);
-        }
-        for (; chunk; chunk--) {
-            u32 v = *w++;
-            acc += (v & kLanes) + ((v >> 8) & kLanes);
-        }
-        total += (acc & 0xFFFF) + (acc >> 16);
-    }
-    for (u32 i = len & ~3u; i < len; i++) total += static_cast<const u8*>(base)[i];
-    return u8(total);
-}
-
 }  // namespace
 
 u32 vga_rom_setup() {
@@ -130,7 +107,7 @@ u32 vga_rom_setup() {
     }
     cfg.write32(vga->bdf, pcireg::kRomAddress, base);
     if (!len) return kRomAreaStart;
-    u8 sum = rom_checksum(reinterpret_cast<const void*>(kRomAreaStart), len);
+    u8 sum = byte_sum(reinterpret_cast<const void*>(kRomAreaStart), len);
     if (sum) {
         dlog(1, "vga: ROM checksum is bad (0x%02x); not run\n", sum);
         __builtin_memset(reinterpret_cast<void*>(kRomAreaStart), 0, len);

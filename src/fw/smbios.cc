@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 #include "fw/smbios.h"
 
+#include "lib/checksum.h"
+
 namespace reef {
 namespace {
 using namespace smbios;
@@ -11,11 +13,6 @@ void put16(u8* p, u16 v) {
 }
 void put32(u8* p, u32 v) {
     for (int i = 0; i < 4; i++) p[i] = u8(v >> (8 * i));
-}
-u8 sum(const u8* p, u32 n) {
-    u8 s = 0;
-    for (u32 i = 0; i < n; i++) s = u8(s + p[i]);
-    return s;
 }
 u32 slen(const char* s) {
     u32 n = 0;
@@ -151,9 +148,9 @@ bool smbios_fix_entry(u8* ep, u32 ep_len, u32 table_addr, const SmbiosScan& s) {
         put32(ep + 0x18, table_addr);
         put16(ep + 0x1C, u16(s.count));
         ep[0x15] = 0;
-        ep[0x15] = u8(-sum(ep + 0x10, kEp21Size - 0x10));
+        ep[0x15] = checksum_byte(ep + 0x10, kEp21Size - 0x10);
         ep[0x04] = 0;
-        ep[0x04] = u8(-sum(ep, kEp21Size));
+        ep[0x04] = checksum_byte(ep, kEp21Size);
         return true;
     }
     if (ep_len >= kEp30Size && !__builtin_memcmp(ep, "_SM3_", 5) && ep[6] == kEp30Size) {
@@ -161,7 +158,7 @@ bool smbios_fix_entry(u8* ep, u32 ep_len, u32 table_addr, const SmbiosScan& s) {
         put32(ep + 0x10, table_addr);
         put32(ep + 0x14, 0);
         ep[0x05] = 0;
-        ep[0x05] = u8(-sum(ep, kEp30Size));
+        ep[0x05] = checksum_byte(ep, kEp30Size);
         return true;
     }
     return false;

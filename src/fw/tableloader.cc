@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 #include "fw/tableloader.h"
 
+#include "lib/checksum.h"
 #include "lib/log.h"
 
 namespace reef {
@@ -25,25 +26,6 @@ bool same(const char* a, const char* b) {
 }
 
 bool valid_width(u8 w) { return w == 1 || w == 2 || w == 4 || w == 8; }
-
-// The byte sum of [p, p + n), four bytes per step (the DSDT alone is
-// several KiB, summed at every boot): bytes 0/2 and 1/3 of each word add up
-// in two 16-bit lanes, folded every 64 words, before they could overflow.
-u8 byte_sum(const u8* p, u32 n) {
-    u8 s = 0;
-    u32 i = 0;
-    while (i + 4 <= n) {
-        u32 acc = 0;
-        for (u32 k = 0; k < 64 && i + 4 <= n; k++, i += 4) {
-            u32 w;
-            __builtin_memcpy(&w, p + i, 4);
-            acc += (w & 0x00FF00FF) + ((w >> 8) & 0x00FF00FF);
-        }
-        s = u8(s + acc + (acc >> 16));
-    }
-    for (; i < n; i++) s = u8(s + p[i]);
-    return s;
-}
 
 class Run {
 public:

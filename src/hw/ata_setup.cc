@@ -5,6 +5,7 @@
 #include "hw/ata.h"
 #include "hw/disk_geometry.h"
 #include "hw/timer.h"
+#include "lib/checksum.h"
 #include "lib/log.h"
 #include "lib/format.h"
 
@@ -40,10 +41,7 @@ void fill_dpte(AtaDrive& d) {
     t.block_count = 1;
     t.options = u16(1u << 3);  // LBA
     t.revision = 0x11;
-    u8 sum = 0;
-    const u8* p = reinterpret_cast<const u8*>(&t);
-    for (unsigned i = 0; i < sizeof(t) - 1; i++) sum = u8(sum + p[i]);
-    t.checksum = u8(-sum);
+    t.checksum = checksum_byte(&t, sizeof(t) - 1);
 }
 
 // IDENTIFY (PACKET) DEVICE on one position; fills `d` on success.

@@ -2,6 +2,7 @@
 // INT 13h for hard disks: the CHS functions and the EDD 3.0 extensions
 // (Phoenix "BIOS Enhanced Disk Drive Specification" 3.0).
 #include "block/block.h"
+#include "lib/checksum.h"
 #include "lib/bda.h"
 #include "lib/log.h"
 #include "lib/rtvars.h"
@@ -109,10 +110,8 @@ void edd_params(const Drive& d, Regs16* r) {
         p.iface_path[2] = d.path.func;
         p.iface_path[3] = d.path.channel;
         __builtin_memcpy(p.device_path, &d.path.device, 8);
-        u8 sum = 0;
-        const u8* b = reinterpret_cast<const u8*>(&p);
-        for (unsigned i = 0x1E; i < 0x41; i++) sum = u8(sum + b[i]);
-        p.checksum = u8(-sum);
+        // The device path part (from the key at 1Eh to the checksum at 41h).
+        p.checksum = checksum_byte(reinterpret_cast<const u8*>(&p) + 0x1E, 0x41 - 0x1E);
         len = 0x42;
     }
     p.size = len;

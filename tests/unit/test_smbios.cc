@@ -209,3 +209,24 @@ TEST(Smbios, RandomBytesNeverReadPastTheEnd) {
         }
     }
 }
+
+#include "lib/checksum.h"
+
+TEST(Checksum, ByteSumMatchesABytewiseSum) {
+    // Every length and alignment up to a few folds of the lanes.
+    std::mt19937 rng(3);
+    std::vector<u8> buf(3000);
+    for (auto& b : buf) b = u8(rng());
+    buf[100] = buf[101] = 0xFF;
+    for (u32 off = 0; off < 8; off++)
+        for (u32 n = 0; n + off <= buf.size(); n += (n < 64 ? 1 : 37)) {
+            u8 want = 0;
+            for (u32 i = 0; i < n; i++) want = u8(want + buf[off + i]);
+            ASSERT_EQ(byte_sum(buf.data() + off, n), want) << "off " << off << " n " << n;
+        }
+    std::vector<u8> ff(70000, 0xFF);  // the worst case for the lanes
+    EXPECT_EQ(byte_sum(ff.data(), u32(ff.size())), u8(70000u * 0xFF));
+    u8 t[16] = {1, 2, 3};
+    t[15] = checksum_byte(t, 15);
+    EXPECT_EQ(byte_sum(t, 16), 0);
+}
