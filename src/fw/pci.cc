@@ -2,9 +2,11 @@
 #include "fw/pci.h"
 
 #include "fw/chipset.h"
+#include "fw/e820.h"
 
 #include "lib/io.h"
 #include "lib/log.h"
+#include "lib/rtvars.h"
 
 namespace reef {
 namespace {
@@ -45,43 +47,74 @@ private:
 constinit Cf8Config g_cf8;
 PciState g_pci;
 
-// PIIX3 (00:01.0) PCI-to-ISA bridge: PIRQA-D route registers, and the ELCR
-// (edge/level control) ports for ISA IRQs 0-15.
-constexpr u16 kVendorIntel = pciid::kIntel, kDevPiix3Isa = 0x7000, kDevPiix3Ide = 0x7010,
-              kDevPiix4Pm = 0x7113;
-constexpr u8 kPiixPirqRoute = 0x60;
-constexpr u8 kPirqIrqs[4] = {10, 10, 11, 11};
+constexpr u16 kVendorIntel = pciid::kIntel, kDevPiix3Ide = 0x7010, kDevPiix4Pm = 0x7113,
+              kDevIch9Lpc = 0x2918, kDevIch9Smbus = 0x2930;
+// The ELCR (edge/level control) ports for ISA IRQs 0-7 and 8-15.
 constexpr u16 kElcr1 = 0x4D0, kElcr2 = 0x4D1;
 // PIIX IDE: IDE timing registers, bit 15 = decode enable for the channel.
 constexpr u8 kIdeTimPrimary = 0x40, kIdeTimSecondary = 0x42;
 constexpr u16 kIdeDecodeEnable = 0x8000;
-// PIIX4 power management function (00:01.3).
-constexpr u8 kPmBase = 0x40, kPmRegMisc = 0x80, kSmbBase = 0x90, kSmbHostConfig = 0xD2;
-constexpr u16 kPmIoBase = 0x600, kSmbIoBase = 0x700;
+// The ACPI PM I/O block, on both chipsets, and the SCI (ISA IRQ 9).
+constexpr u16 kPmIoBase = 0x600;
 constexpr u8 kSciIrq = 9;
+// PIIX4 power management function (00:01.3).
+constexpr u8 kPiixPmBase = 0x40, kPiixPmRegMisc = 0x80, kPiixSmbBase = 0x90, kPiixSmbHostConfig = 0xD2;
+constexpr u16 kPiixSmbIoBase = 0x700;
+// ICH9 LPC (00:1f.0): PMBASE, ACPI_CNTL (bit 7 ACPI_EN; bits 2:0 SCI
+// select, 0 = IRQ 9) and RCBA (the chipset configuration registers, 16 KiB).
+constexpr u8 kIch9PmBase = 0x40, kIch9AcpiCtrl = 0x44, kIch9Rcba = 0xF0;
+constexpr u8 kIch9AcpiEnable = 0x80;
+constexpr u32 kIch9RcbaAddr = 0xFED1C000, kIch9RcbaSize = 0x4000, kIch9RcbaEnable = 1;
+// ICH9 SMBus (00:1f.3): HOSTC bit 0 = host enable (its I/O BAR4 is placed
+// like any other BAR).
+constexpr u8 kIch9SmbHostc = 0x40;
+// Q35 MCH (00:00.0): PCIEXBAR, the ECAM window (bit 0 enable, bits 2:1
+// length: 0 = 256 MiB = buses 0-255).
+constexpr u8 kMchPciexbar = 0x60;
+constexpr u32 kEcamBase = 0xB0000000, kEcamSize = 256 * MiB;
 
-void route_intx(PciConfig& cfg) {
-    u16 isa = 0xFFFF;
-    for (int i = 0; i < g_pci.ndevices; i++)
-        if (g_pci.devices[i].vendor == kVendorIntel && g_pci.devices[i].device == kDevPiix3Isa)
-            isa = g_pci.devices[i].bdf;
-    if (isa == 0xFFFF) {
-        dlog(1, "pci: no PIIX3 ISA bridge; INTx left unrouted\n");
-        return;
-    }
-    u16 elcr = 0;
-    for (u8 p = 0; p < 4; p++) {
-        cfg.write8(isa, u8(kPiixPirqRoute + p), kPirqIrqs[p]);
-        elcr |= u16(1u << kPirqIrqs[p]);
-    }
+void elcr_set_level(u8 irq) {
+    u16 elcr = u16(inb(kElcr1) | (inb(kElcr2) << 8) | (1u << irq));
     outb(u8(elcr), kElcr1);
     outb(u8(elcr >> 8), kElcr2);
+}
+
+Chipset detect_chipset(PciConfig& cfg) {
+    u32 id = cfg.read32(pci_bdf(0, 0, 0), pcireg::kVendorId);
+    if (id == ((u32(pciid::kI440fxDevice) << 16) | pciid::kIntel)) return Chipset::kI440fx;
+    if (id == ((u32(pciid::kQ35MchDevice) << 16) | pciid::kIntel)) return Chipset::kQ35;
+    return Chipset::kUnknown;
+}
+
+// Steers every PIRQ line to its ISA IRQ (level-triggered in the ELCR) and
+// writes each device's Interrupt Line with where its pin ends up; QEMU's
+// ACPI link devices (LNKx) read the same router registers.
+void route_intx(PciConfig& cfg) {
+    IntxRouting rt = intx_routing(g_pci.chipset);
+    if (!rt.npirqs || cfg.read16(rt.router_bdf, pcireg::kVendorId) != rt.router_vendor ||
+        cfg.read16(rt.router_bdf, pcireg::kDeviceId) != rt.router_device) {
+        dlog(1, "pci: no known interrupt router; INTx left unrouted\n");
+        return;
+    }
+    for (int line = 0; line < rt.npirqs; line++) {
+        cfg.write8(rt.router_bdf, rt.link_reg(line), rt.irq_of_line(line));
+        elcr_set_level(rt.irq_of_line(line));
+    }
     for (int i = 0; i < g_pci.ndevices; i++) {
         const PciDevice& d = g_pci.devices[i];
-        if (!d.irq_pin || d.irq_pin > 4) continue;
-        u8 pirq = u8((pci_dev(d.bdf) + d.irq_pin - 1) & 3);
-        cfg.write8(d.bdf, pcireg::kInterruptLine, kPirqIrqs[pirq]);
+        u8 irq = rt.irq_of(pci_dev(d.bdf), d.irq_pin);
+        if (irq != 0xFF) cfg.write8(d.bdf, pcireg::kInterruptLine, irq);
     }
+}
+
+// The MCH's ECAM window (QEMU then offers an MCFG table); reserved in e820
+// so that the OS trusts it.
+void q35_ecam_setup(PciConfig& cfg) {
+    u16 mch = pci_bdf(0, 0, 0);
+    cfg.write32(mch, u8(kMchPciexbar + 4), 0);
+    cfg.write32(mch, kMchPciexbar, kEcamBase | 1);
+    RT(g_e820).add(kEcamBase, kEcamSize, kE820Reserved);
+    dlog(2, "pci: q35 ECAM at 0x%x (256 buses)\n", kEcamBase);
 }
 
 void chipset_quirks(PciConfig& cfg, const PciDevice& d) {
@@ -90,14 +123,20 @@ void chipset_quirks(PciConfig& cfg, const PciDevice& d) {
         cfg.write16(d.bdf, kIdeTimPrimary, kIdeDecodeEnable);
         cfg.write16(d.bdf, kIdeTimSecondary, kIdeDecodeEnable);
     } else if (d.device == kDevPiix4Pm) {
-        cfg.write32(d.bdf, kPmBase, kPmIoBase | 1);
-        cfg.write8(d.bdf, kPmRegMisc, u8(cfg.read8(d.bdf, kPmRegMisc) | 1));
-        cfg.write32(d.bdf, kSmbBase, kSmbIoBase | 1);
-        cfg.write8(d.bdf, kSmbHostConfig, u8(cfg.read8(d.bdf, kSmbHostConfig) | 1));
+        cfg.write32(d.bdf, kPiixPmBase, kPmIoBase | 1);
+        cfg.write8(d.bdf, kPiixPmRegMisc, u8(cfg.read8(d.bdf, kPiixPmRegMisc) | 1));
+        cfg.write32(d.bdf, kPiixSmbBase, kPiixSmbIoBase | 1);
+        cfg.write8(d.bdf, kPiixSmbHostConfig, u8(cfg.read8(d.bdf, kPiixSmbHostConfig) | 1));
         cfg.write8(d.bdf, pcireg::kInterruptLine, kSciIrq);
-        u16 elcr = u16(inb(kElcr1) | (inb(kElcr2) << 8) | (1u << kSciIrq));
-        outb(u8(elcr), kElcr1);
-        outb(u8(elcr >> 8), kElcr2);
+        elcr_set_level(kSciIrq);
+    } else if (d.device == kDevIch9Lpc) {
+        cfg.write32(d.bdf, kIch9PmBase, kPmIoBase | 1);
+        cfg.write8(d.bdf, kIch9AcpiCtrl, kIch9AcpiEnable);  // SCI on IRQ 9
+        cfg.write32(d.bdf, kIch9Rcba, kIch9RcbaAddr | kIch9RcbaEnable);
+        RT(g_e820).add(kIch9RcbaAddr, kIch9RcbaSize, kE820Reserved);
+        elcr_set_level(kSciIrq);
+    } else if (d.device == kDevIch9Smbus) {
+        cfg.write8(d.bdf, kIch9SmbHostc, u8(cfg.read8(d.bdf, kIch9SmbHostc) | 1));
     }
 }
 
@@ -114,6 +153,8 @@ const PciBar* pci_find_bar(u16 bdf, u8 index) {
 
 void pci_setup(u64 low_ram_top, const PciQuirk* quirks, int nquirks) {
     PciConfig& cfg = g_cf8;
+    g_pci.chipset = detect_chipset(cfg);
+    if (g_pci.chipset == Chipset::kQ35) q35_ecam_setup(cfg);
     g_pci.ndevices = pci_scan_bus0(cfg, g_pci.devices, PciState::kMaxDevices);
     g_pci.nbars = 0;
     for (int i = 0; i < g_pci.ndevices; i++) {

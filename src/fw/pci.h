@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
-// PCI setup during POST (bus 0 on i440FX/PIIX3): devices, BARs, INTx routing.
+// PCI setup during POST (bus 0 on i440FX/PIIX3 and Q35/ICH9): devices, BARs, INTx routing.
 #pragma once
+#include "fw/irqroute.h"
 #include "fw/pci_alloc.h"
 
 namespace reef {
@@ -15,6 +16,7 @@ struct PciState {
     PciBar bars[kMaxBars];
     int nbars;
     PciWindow io, mem;
+    Chipset chipset;
 };
 PciState& pci_state();
 

@@ -283,12 +283,25 @@ class LinuxBoot:
 
 
 def linux_qemu_args(image, mem, extra_args=()):
-    """The QEMU command line of a Linux boot, apart from -bios and logging."""
+    """The QEMU command line of a Linux boot, apart from -bios and logging.
+
+    extra_args may start with ("-M", machine); the default is pc. On q35 the
+    disk hangs off a PIIX3 IDE controller added in slot 4, so both machines
+    boot the same image through the same disk driver."""
+    extra = list(extra_args)
+    machine = "pc"
+    if extra[:1] == ["-M"]:
+        machine, extra = extra[1], extra[2:]
     # snapshot=on: the shared cached image is opened read-only, so boots can
     # run in parallel (QEMU locks images it may write) and never change it.
     # -nic none: no network option ROM to run; nothing here needs a NIC.
-    return ["-M", "pc", "-m", mem, "-nic", "none",
-            "-drive", "file=%s,format=raw,if=ide,index=0,snapshot=on" % image] + list(extra_args)
+    drive = "file=%s,format=raw,snapshot=on" % image
+    if machine.startswith("q35"):
+        disk = ["-device", "piix3-ide,id=pide,addr=4", "-drive", drive + ",if=none,id=disk0",
+                "-device", "ide-hd,drive=disk0,bus=pide.0"]
+    else:
+        disk = ["-drive", drive + ",if=ide,index=0"]
+    return ["-M", machine, "-m", mem, "-nic", "none"] + disk + extra
 
 
 def boot_linux(bios, image, mem, label=None, extra_args=(), on_start=None):

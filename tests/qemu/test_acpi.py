@@ -86,7 +86,7 @@ def boot_to_sector(bios, tmp_path, name, machine):
 
 
 def test_tables_are_valid_and_decompile(bios, seabios, tmp_path):
-    machine = "pc"  # q35 boots no disk yet (AHCI): test_q35_gets_the_tables
+    machine = "pc"  # q35: test_q35_gets_the_tables and test_platform.py
     found = {}
     for role, fw in (("reef", bios), ("seabios", seabios)):
         (tmp_path / role).mkdir(exist_ok=True)
