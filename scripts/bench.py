@@ -96,6 +96,11 @@ CONFIGS = [
     ("pc-ide-128m-nonic", "pc + IDE 128M, -nic none", ["-M", "pc", "-m", "128M", "-nic", "none"]),
     ("pc-ide-128m-bare", "pc + IDE 128M, -vga none -nic none",
      ["-M", "pc", "-m", "128M", "-vga", "none", "-nic", "none"]),
+    ("pc-ide-128m-smp4", "pc + IDE 128M, -smp 4", ["-M", "pc", "-m", "128M", "-smp", "4"]),
+    # q35's own disk controller is AHCI; the boot disk hangs off a PIIX3 IDE
+    # controller there until the AHCI driver lands.
+    ("q35-ide-128m", "q35 + PIIX IDE 128M", ["-M", "q35", "-m", "128M"]),
+    ("q35-ide-128m-smp4", "q35 + PIIX IDE 128M, -smp 4", ["-M", "q35", "-m", "128M", "-smp", "4"]),
 ]
 PHASE_CONFIG = "pc-ide-128m"  # the configuration whose phases are shown
 BIOSES = ("reef", "seabios")
@@ -258,7 +263,11 @@ def run_qemu(bios, machine, rundir, disk, icount, expect_payload=True):
     if disk:
         mydisk = os.path.join(rundir, "disk.img")  # a copy: QEMU locks its image
         shutil.copyfile(disk, mydisk)
-        cmd += ["-drive", "file=%s,format=raw,if=ide" % mydisk]
+        if "q35" in machine:
+            cmd += ["-device", "piix3-ide,id=pide", "-drive", "file=%s,format=raw,if=none,id=disk0" % mydisk,
+                    "-device", "ide-hd,drive=disk0,bus=pide.0"]
+        else:
+            cmd += ["-drive", "file=%s,format=raw,if=ide" % mydisk]
     with open(os.path.join(rundir, "cmdline.txt"), "w") as f:
         f.write(" ".join(cmd) + "\n")
     with open(os.path.join(rundir, "stderr.log"), "w") as err:

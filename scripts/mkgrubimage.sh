@@ -4,7 +4,16 @@
 # cloud kernel with a busybox initramfs whose /init prints a report and resets
 # the machine (tests/payloads/linux/init).
 #
-#   scripts/mkgrubimage.sh [OUTDIR]        OUTDIR defaults to out/payloads
+#   scripts/mkgrubimage.sh [OUTDIR [FLAVOUR]]
+#
+# OUTDIR defaults to out/payloads. FLAVOUR is the Debian kernel: "cloud"
+# (the default: linux-image-cloud-amd64, small, boots fast) or "generic"
+# (linux-image-amd64: what the cloud kernel leaves out, such as MP table
+# parsing for -machine acpi=off); the generic image is
+# OUTDIR/linux-grub-generic.img, its kernel under OUTDIR/kernel-generic/.
+# The generic image's initramfs also holds the virtio PCI and virtio-rng
+# modules (/modules, loaded by /init in the order of /modules/order), so that
+# a test can see a PCI INTx interrupt delivered.
 #
 # Prints the image's path on stdout (everything else goes to stderr):
 #   OUTDIR/linux-grub.img      hybrid ISO; boots as an IDE hard disk (its MBR
@@ -25,21 +34,31 @@ OUTDIR=${1:-$ROOT/out/payloads}
 PAYLOAD=$ROOT/tests/payloads/linux
 SELF=$ROOT/scripts/mkgrubimage.sh
 BUSYBOX=/bin/busybox
-META=linux-image-cloud-amd64
+FLAVOUR=${2:-cloud}
+case $FLAVOUR in
+cloud) META=linux-image-cloud-amd64 SUFFIX= MODULES=() ;;
+generic)
+    META=linux-image-amd64 SUFFIX=-generic
+    # Dependency order: insmod does not resolve dependencies.
+    MODULES=(drivers/virtio/virtio_ring.ko drivers/virtio/virtio.ko
+             drivers/virtio/virtio_pci_modern_dev.ko drivers/virtio/virtio_pci_legacy_dev.ko
+             drivers/virtio/virtio_pci.ko drivers/char/hw_random/virtio-rng.ko) ;;
+*) echo "mkgrubimage: unknown kernel flavour $FLAVOUR (cloud, generic)" >&2; exit 2 ;;
+esac
 
-mkdir -p "$OUTDIR/kernel"
+mkdir -p "$OUTDIR/kernel$SUFFIX"
 OUTDIR=$(cd "$OUTDIR" && pwd)
-KDIR=$OUTDIR/kernel
-IMG=$OUTDIR/linux-grub.img
+KDIR=$OUTDIR/kernel$SUFFIX
+IMG=$OUTDIR/linux-grub$SUFFIX.img
 
 log() { echo "mkgrubimage: $*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 # Several test runs or `make run` may want the image at once.
-exec 9>"$OUTDIR/.mkgrubimage.lock"
+exec 9>"$OUTDIR/.mkgrubimage$SUFFIX.lock"
 flock 9
 # Scratch directories (only ever used under the lock) go, whatever happens.
-trap 'rm -rf "$KDIR"/dl.?????? "$KDIR"/x.?????? "$OUTDIR/linux-grub.build"' EXIT
+trap 'rm -rf "$KDIR"/dl.?????? "$KDIR"/x.?????? "$OUTDIR/linux-grub$SUFFIX.build"' EXIT
 
 for tool in grub-mkrescue xorriso mformat cpio gzip dpkg-deb apt-get; do
     command -v "$tool" >/dev/null || die "$tool not found (run scripts/deps.sh)"
@@ -104,12 +123,24 @@ fetch_kernel() {
     [ -e "$vmlinuz" ] || die "no boot/vmlinuz-* in $deb"
     cp "$vmlinuz" "$KDIR/vmlinuz.tmp"
     mv "$KDIR/vmlinuz.tmp" "$KDIR/vmlinuz"
+    rm -rf "$KDIR/modules"
+    if [ ${#MODULES[@]} -gt 0 ]; then
+        mkdir -p "$KDIR/modules"
+        local m
+        for m in "${MODULES[@]}"; do
+            found=("$tmp"/lib/modules/*/kernel/"$m")
+            [ -e "${found[0]}" ] || die "no module $m in $deb"
+            cp "${found[0]}" "$KDIR/modules/"
+            basename "$m" >>"$KDIR/modules/order"
+        done
+    fi
     basename "$deb" .deb >"$KDIR/package"
     rm -rf "$tmp"
     log "kernel: $(basename "$vmlinuz") from $(basename "$deb")"
 }
 
-if [ "${REEF_KERNEL_REFRESH:-0}" = 1 ] || [ ! -s "$KDIR/vmlinuz" ] || [ ! -s "$KDIR/package" ]; then
+if [ "${REEF_KERNEL_REFRESH:-0}" = 1 ] || [ ! -s "$KDIR/vmlinuz" ] || [ ! -s "$KDIR/package" ] ||
+    { [ ${#MODULES[@]} -gt 0 ] && [ ! -s "$KDIR/modules/order" ]; }; then
     fetch_kernel
 fi
 
@@ -117,6 +148,7 @@ fi
 key=$( {
     sha256sum "$SELF" "$PAYLOAD/init" "$PAYLOAD/grub.cfg" "$KDIR/vmlinuz" "$BUSYBOX" |
         awk '{ print $1 }'
+    if [ -d "$KDIR/modules" ]; then (cd "$KDIR/modules" && sha256sum order $(cat order)); fi
     dpkg-query -W -f='${Package} ${Version}\n' grub-pc-bin xorriso 2>/dev/null || true
 } | sha256sum | awk '{ print $1 }')
 
@@ -127,7 +159,7 @@ fi
 
 # ---- build ----------------------------------------------------------------
 log "building $IMG"
-BUILD=$OUTDIR/linux-grub.build
+BUILD=$OUTDIR/linux-grub$SUFFIX.build
 rm -rf "$BUILD"
 mkdir -p "$BUILD/initramfs/bin" "$BUILD/iso/boot/grub"
 
@@ -136,6 +168,7 @@ mkdir -p "$BUILD/initramfs/bin" "$BUILD/iso/boot/grub"
 cp "$BUSYBOX" "$BUILD/initramfs/bin/busybox"
 cp "$PAYLOAD/init" "$BUILD/initramfs/init"
 chmod 0755 "$BUILD/initramfs/init" "$BUILD/initramfs/bin/busybox"
+if [ -d "$KDIR/modules" ]; then cp -r "$KDIR/modules" "$BUILD/initramfs/modules"; fi
 find "$BUILD/initramfs" -exec touch -h -d @0 {} +
 (cd "$BUILD/initramfs" && find . | LC_ALL=C sort |
     cpio --quiet -o -H newc -R 0:0 --reproducible) | gzip -n -9 >"$BUILD/iso/boot/initrd.img"

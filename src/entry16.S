@@ -193,6 +193,16 @@ hard_reset:
 post_done:
         .byte 0
 
+/* Where the application processors stay after POST (src/fw/ap_trampoline.S
+ * jumps here): interrupts off, halted; an NMI or SMI returns to the hlt. The
+ * OS wakes them with INIT-SIPI-SIPI. */
+        .section .text.ap_halt, "ax"
+        .global entry_ap_halt
+entry_ap_halt:
+        cli
+1:      hlt
+        jmp 1b
+
 /* Default handler for vectors nobody services: just return. */
         .global entry_iret
         .section .fixed.iret, "ax"

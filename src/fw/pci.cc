@@ -151,6 +151,12 @@ const PciBar* pci_find_bar(u16 bdf, u8 index) {
     return nullptr;
 }
 
+u64 pci_hole_start() {
+    u64 start = g_pci.mem.base;
+    if (g_pci.chipset == Chipset::kQ35 && kEcamBase < start) start = kEcamBase;
+    return start;
+}
+
 void pci_setup(u64 low_ram_top, const PciQuirk* quirks, int nquirks) {
     PciConfig& cfg = g_cf8;
     g_pci.chipset = detect_chipset(cfg);

@@ -33,4 +33,8 @@ void pci_setup(u64 low_ram_top, const PciQuirk* quirks, int nquirks);
 
 const PciBar* pci_find_bar(u16 bdf, u8 index);
 
+// The first address below 4 GiB that devices decode (the 32-bit PCI window,
+// Q35's ECAM): where the MTRRs' uncached hole starts.
+u64 pci_hole_start();
+
 }  // namespace reef

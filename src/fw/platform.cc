@@ -2,6 +2,8 @@
 #include "fw/platform.h"
 
 #include "fixed.h"
+#include "hw/cpu.h"
+#include "hw/lapic.h"
 #include "hw/pic.h"
 #include "hw/uart.h"
 
@@ -115,25 +117,15 @@ void bda_setup(u32 ebda_base) {
 }
 
 namespace {
-// Local APIC registers (xAPIC MMIO at its default base). QEMU's LAPIC comes
+// The local APIC (src/hw/lapic.h). QEMU's LAPIC comes
 // out of reset globally enabled with LINT0 masked, which blocks the 8259's
 // output; the BIOS must put it in "virtual wire" mode: LINT0 = ExtINT
 // (the PIC), LINT1 = NMI, as on every PC since the first APIC systems.
-constexpr u32 kLapicBase = 0xFEE00000;
-constexpr u32 kLapicSvr = 0x0F0, kLapicLint0 = 0x350, kLapicLint1 = 0x360;
-constexpr u32 kSvrEnable = 0x100, kSpuriousVector = 0xFF;
-constexpr u32 kDeliverExtInt = 0x700, kDeliverNmi = 0x400;
-constexpr u32 kCpuidApic = 1u << 9;
-
-void lapic_write(u32 reg, u32 v) { *reinterpret_cast<volatile u32*>(kLapicBase + reg) = v; }
-
 void lapic_virtual_wire() {
-    u32 eax = 1, ebx, ecx = 0, edx;
-    asm volatile("cpuid" : "+a"(eax), "=b"(ebx), "+c"(ecx), "=d"(edx));
-    if (!(edx & kCpuidApic)) return;
-    lapic_write(kLapicSvr, kSvrEnable | kSpuriousVector);
-    lapic_write(kLapicLint0, kDeliverExtInt);
-    lapic_write(kLapicLint1, kDeliverNmi);
+    if (!(cpuid(1).edx & cpuidbit::kApic)) return;
+    lapic::write(lapic::kSvr, lapic::kSvrEnable | lapic::kSpuriousVector);
+    lapic::write(lapic::kLint0, lapic::kDeliverExtInt);
+    lapic::write(lapic::kLint1, lapic::kDeliverNmi);
 }
 }  // namespace
 

@@ -14,6 +14,7 @@
 #include "fw/platform.h"
 #include "fw/selftest.h"
 #include "fw/shadow.h"
+#include "fw/smp.h"
 #include "hw/ata.h"
 #include "hw/pic.h"
 #include "hw/ps2.h"
@@ -108,6 +109,10 @@ extern "C" [[noreturn]] void post_main() {
     post_phase("pci");
     pci_setup(ram.low_top, CONFIG_IGD_PASSTHROUGH ? &kIgdQuirk : nullptr, CONFIG_IGD_PASSTHROUGH ? 1 : 0);
     if (CONFIG_IGD_PASSTHROUGH) igd_pci_done();
+
+    post_phase("smp");
+    smp_setup(pci_hole_start());
+    mptable_setup();
 
     // QEMU builds its ACPI tables when the loader's files are first read:
     // after PCI (resources, the PM base) is set up.

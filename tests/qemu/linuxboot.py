@@ -73,9 +73,11 @@ class GrubImage:
     key: str        # hash of everything the image was built from
 
 
-def build_grub_image(outdir=None):
-    """Build or reuse the image; raises RuntimeError with the script's output."""
-    cmd = [MKGRUBIMAGE] + ([outdir] if outdir else [])
+def build_grub_image(outdir=None, flavour="cloud"):
+    """Build or reuse the image (flavour: the Debian kernel, "cloud" or
+    "generic"; see scripts/mkgrubimage.sh); raises RuntimeError with the
+    script's output."""
+    cmd = [MKGRUBIMAGE, outdir or os.path.join(ROOT, "out", "payloads"), flavour]
     p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True)
     if p.returncode != 0:
         raise RuntimeError("%s failed (exit %d):\n%s%s"

@@ -10,11 +10,23 @@ first slots -- and each pair must show:
 * the same CPU count;
 * the same DMI system strings (sys_vendor, product_name);
 * every PCI function with the same IRQ (/proc/bus/pci/devices);
-* `poweroff -f` makes QEMU exit by itself ("reboot: Power down").
+* `poweroff -f` makes QEMU exit by itself ("reboot: Power down");
+* Linux's /proc/mtrr: RAM write-back (the default type), uncached exactly
+  from the first device address (PCI window, q35's ECAM) to 4 GiB, and no
+  "inconsistent MTRR settings" warning (every CPU got the same MTRRs).
+
+With `-machine acpi=off -smp 4` (no ACPI tables: the MP table is all Linux
+has) Linux must start 4 CPUs from the MP table and give every PCI function
+with an interrupt pin an IRQ. (SeaBIOS finds one CPU there.)
 
 On q35 the disk is on a PIIX3 IDE controller (slot 4): see
 linuxboot.linux_qemu_args."""
+import re
+import struct
+
 import pytest
+
+from reefqemu import Qemu
 
 MACHINES = ["pc", "q35"]
 CONFIGS = {  # name: (memory, extra QEMU arguments)
@@ -114,3 +126,134 @@ def test_poweroff_exits_qemu(pair):
     ours, _ = pair
     assert "reboot: Power down" in ours.report.text, ours.report.text[-2000:]
     assert ours.returncode == 0
+
+
+# Where the uncached hole starts: the 32-bit PCI window (at 0xC0000000 or the
+# top of low RAM, whichever is higher: both 0xC0000000 here), q35's ECAM at
+# 0xB0000000 before it.
+HOLE_START = {"pc": 0xC0000000, "q35": 0xB0000000}
+
+
+def mtrr_ranges(boot):
+    """[(base, size, type)] from /proc/mtrr ("reg00: base=0x0c0000000 (
+    3072MB), size= 1024MB, count=1: uncachable")."""
+    out = []
+    for line in boot.report.sections.get("mtrr", "").splitlines():
+        m = re.match(r"reg\d+: base=(0x[0-9a-f]+) .*size=\s*(\d+)([MKG])B, count=\d+: (\S+)", line)
+        if m:
+            unit = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}[m.group(3)]
+            out.append((int(m.group(1), 16), int(m.group(2)) * unit, m.group(4)))
+    return out
+
+
+def test_mtrrs_cover_the_hole(pair, machine):
+    """Linux's /proc/mtrr (the BSP's MTRRs, which Linux copies to the APs
+    when it starts them: QEMU 7.2 clears the APs' MTRRs on INIT, so Linux
+    warns about "inconsistent" settings under SeaBIOS and ReefBIOS alike;
+    that the APs held the BSP's MSRs after POST is checked by
+    test_every_ap_holds_the_bsps_msrs)."""
+    ours, _ = pair
+    ranges = mtrr_ranges(ours)
+    assert ranges, "no /proc/mtrr ranges:\n" + ours.report.sections.get("mtrr", "")
+    assert all(t == "uncachable" for _, _, t in ranges), ranges
+    covered = sorted((b, b + s) for b, s, _ in ranges)
+    pos = HOLE_START[machine]
+    for b, e in covered:
+        assert b == pos, ("gap or overlap in the uncached ranges", [(hex(x), hex(y)) for x, y in covered])
+        pos = e
+    assert pos == 1 << 32, covered
+
+
+# ---- -machine acpi=off: the MP table ----------------------------------------
+# Debian's cloud kernel is built without MP table parsing (CONFIG_X86_MPPARSE),
+# so these boots use the generic kernel, whose image also loads virtio-pci
+# and virtio-rng: reading /dev/hwrng completes by interrupt, and with MSI-X
+# off (vectors=0) that interrupt is the device's INTx through the route the
+# MP table gave.
+ACPI_OFF_MEM = "512M"
+
+
+def acpi_off_args(machine):
+    return ("-M", machine + ",acpi=off", "-smp", "4", "-device", "virtio-rng-pci,addr=6,vectors=0")
+
+
+@pytest.fixture(scope="module")
+def acpi_off_boots(bios):
+    from linuxboot import LinuxBootPool, build_grub_image
+    try:
+        image = build_grub_image(flavour="generic")
+    except RuntimeError as e:
+        pytest.fail(str(e), pytrace=False)
+    pool = LinuxBootPool(image)
+    for m in MACHINES:
+        pool.submit("reef", bios, ACPI_OFF_MEM, acpi_off_args(m))
+    yield lambda m: pool.get("reef", bios, ACPI_OFF_MEM, acpi_off_args(m))
+    pool.close()
+
+
+def test_acpi_off_finds_every_cpu_from_the_mp_table(acpi_off_boots, machine):
+    boot = acpi_off_boots(machine)
+    if not boot.ok:
+        pytest.fail("boot failed: " + boot.failure_text(), pytrace=False)
+    assert not boot.report.sections.get("acpi-tables", "").split(), "QEMU gave ACPI tables"
+    dmesg = boot.report.sections.get("mp-dmesg", "")
+    assert "MPTABLE: OEM ID: REEFBIOS" in dmesg, dmesg
+    assert boot.report.sections.get("cpus", "").strip() == "4", dmesg
+
+
+def test_acpi_off_pci_interrupts_arrive(acpi_off_boots, machine):
+    boot = acpi_off_boots(machine)
+    if not boot.ok:
+        pytest.fail("boot failed: " + boot.failure_text(), pytrace=False)
+    irqs = pci_irqs(boot)
+    # Every function with an interrupt pin has an IRQ ...
+    pins = {}
+    for line in boot.report.sections.get("pci-pins", "").splitlines():
+        f = line.split()
+        if len(f) == 3:
+            pins[f[0]] = (int(f[1], 16), int(f[2]))
+    assert len(pins) == len(irqs), (pins, irqs)
+    no_irq = {dev: v for dev, v in pins.items() if v[0] and v[1] in (0, 255)}
+    assert not no_irq, "pin set, no IRQ: %r" % no_irq
+    # ... and the virtio device's interrupts arrived on its IOAPIC input
+    # (pc: the PIRQ's ISA IRQ; q35: GSI 16-23).
+    lines = [l for l in boot.report.sections.get("interrupts", "").splitlines() if "virtio" in l]
+    assert lines, boot.report.sections.get("interrupts", "")
+    f = lines[0].split()
+    counts = [int(x) for x in f[1:5]]
+    assert sum(counts) > 0, lines
+    assert int(f[0].rstrip(":")) == irqs["0030"][1], (lines, irqs["0030"])
+    assert ("IO-APIC" in lines[0]) and "fasteoi" in lines[0], lines
+
+
+# ---- the APs after POST (debug log) -------------------------------------------
+FEATURE_CONTROL = 0x5  # locked, VMX outside SMX enabled
+
+
+@pytest.mark.parametrize("fc_file", ["good", "short"])
+def test_every_ap_holds_the_bsps_msrs(bios, machine, fc_file, tmp_path):
+    """Every AP answers INIT-SIPI-SIPI, reads back each MSR the BSP wrote
+    (the MTRR plan and QEMU's etc/msr_feature_control) with the same value,
+    and halts. A feature-control file of the wrong size is logged and
+    ignored."""
+    blob = struct.pack("<Q", FEATURE_CONTROL) if fc_file == "good" else struct.pack("<I", FEATURE_CONTROL)
+    path = tmp_path / "fc.bin"
+    path.write_bytes(blob)
+    vm = Qemu(bios=bios, name="smp-msrs-%s-%s" % (machine, fc_file),
+              args=["-M", machine, "-smp", "4", "-m", "256M",
+                    "-fw_cfg", "name=etc/msr_feature_control,file=%s" % path])
+    with vm:
+        m = vm.wait_debug(r"smp: (\d+) CPUs; the APs hold the BSP's (\d+) MSRs \((\d+) read back\) and are halted", timeout=60)
+        log = vm.debug_text()
+    assert m.group(1) == "4", log
+    assert "did not hold" not in log, log
+    mtrrs = 11 + 2 * 8 + 1  # QEMU's CPUs: fixed ranges, 8 variable pairs, MTRRdefType
+    # Every MTRR is read back on each AP (QEMU's TCG keeps no
+    # IA32_FEATURE_CONTROL, so that one is written but cannot be checked).
+    assert int(m.group(3)) >= mtrrs, log
+    if fc_file == "good":
+        assert int(m.group(2)) == mtrrs + 1, log
+        assert "IA32_FEATURE_CONTROL = 0x5 (etc/msr_feature_control) on every CPU" in log, log
+    else:
+        assert int(m.group(2)) == mtrrs, log
+        assert "etc/msr_feature_control is not 8 bytes; ignored" in log, log

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later
+ * Application processor start-up code (docs/post-flow.md, "CPUs"). POST
+ * copies these bytes to a 4 KiB page below 1 MiB and points the startup IPI
+ * at it: each AP starts here in real mode with CS = page >> 4, IP = 0. It
+ * needs no stack. It takes an arrival slot, records its APIC ID, writes the
+ * MSR list the BSP left (MTRRs, feature control: the same values as on the
+ * BSP) and reads back those the BSP could read back (a difference is counted
+ * in AP_BAD), counts
+ * itself done and jumps to the halt loop in the F-segment,
+ * which stays there after POST (the page does not). */
+#include "fw/smp_tramp.h"
+
+        .section .rodata.ap_trampoline, "a"
+        .code16
+        .global ap_trampoline_start, ap_trampoline_end
+ap_trampoline_start:
+        cli
+        cld
+        movw %cs, %ax
+        movw %ax, %ds
+        movw $1, %di
+        lock xaddw %di, (AP_SHARED + AP_ARRIVED)
+        movl $1, %eax
+        cpuid
+        shrl $24, %ebx                          /* initial APIC ID */
+        cmpw (AP_SHARED + AP_MAX_IDS), %di
+        jae 1f
+        movb %bl, (AP_SHARED + AP_IDS)(%di)
+1:      movw (AP_SHARED + AP_NMSRS), %bp
+        movw (AP_SHARED + AP_NVERIFY), %di
+        movw $(AP_SHARED + AP_MSRS), %si
+2:      testw %bp, %bp
+        jz 3f
+        movl (%si), %ecx
+        movl 4(%si), %eax
+        movl 8(%si), %edx
+        wrmsr
+        testw %di, %di                          /* one the BSP could read back? */
+        jz 5f
+        decw %di
+        rdmsr
+        cmpl 4(%si), %eax
+        jne 4f
+        cmpl 8(%si), %edx
+        je 5f
+4:      lock incw (AP_SHARED + AP_BAD)
+5:      addw $AP_MSR_SIZE, %si
+        decw %bp
+        jmp 2b
+3:      lock incw (AP_SHARED + AP_DONE)
+        ljmpw *(AP_SHARED + AP_HALT_OFF)
+ap_trampoline_end:
+        .code32

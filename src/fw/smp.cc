@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+#include "fw/smp.h"
+
+#include "fw/fwcfg.h"
+#include "fw/malloc.h"
+#include "fw/mtrr.h"
+#include "fw/pci.h"
+#include "fw/smp_tramp.h"
+#include "hw/cpu.h"
+#include "hw/lapic.h"
+#include "hw/timer.h"
+#include "lib/log.h"
+#include "lib/mode.h"
+
+DECLARE_TEXT16(entry_ap_halt);
+extern "C" const char ap_trampoline_start[], ap_trampoline_end[];
+
+namespace reef {
+namespace {
+
+CpuList g_cpus;
+Msr g_msrs[AP_MAX_MSRS];
+int g_nmsrs;
+int g_nverify;  // the first g_nverify MSRs read back as written on the BSP
+
+// The APs answer within microseconds under QEMU; a second SIPI after 1 ms,
+// give up after 100 ms (virtual time).
+constexpr u32 kSecondSipiUs = 1000, kArrivalTimeoutUs = 100000, kIcrTimeoutUs = 10000;
+
+template <class T> volatile T& at(u32 addr) { return *reinterpret_cast<volatile T*>(addr); }
+
+void plan_msrs(u64 hole_start) {
+    g_nmsrs = 0;
+    u32 features = cpuid(1).edx;
+    if (features & cpuidbit::kMtrr) {
+        u8 phys_bits = 36;
+        if (cpuid(cpuidbit::kExtMaxLeaf).eax >= cpuidbit::kExtAddressSizes)
+            phys_bits = u8(cpuid(cpuidbit::kExtAddressSizes).eax & 0xFF);
+        MtrrInput in{rdmsr(msr::kMtrrCap), phys_bits, align_down(hole_start, 4096)};
+        g_nmsrs = mtrr_plan(in, g_msrs, AP_MAX_MSRS - 1);
+        if (!g_nmsrs)
+            dlog(1, "mtrr: cannot cover the hole from 0x%llx with %u variable MTRRs; MTRRs left off\n",
+                 (unsigned long long)hole_start, unsigned(in.cap & mtrr::kCapVcntMask));
+        else
+            dlog(2, "mtrr: RAM write-back, uncached from 0x%llx to 4 GiB (%d MSRs, %u phys bits)\n",
+                 (unsigned long long)in.hole_start, g_nmsrs, phys_bits);
+    }
+    u64 fc;
+    switch (fwcfg().read_u64("etc/msr_feature_control", &fc)) {
+    case FwCfg::Status::kOk:
+        if (fc) {
+            g_msrs[g_nmsrs++] = Msr{msr::kFeatureControl, u32(fc), u32(fc >> 32)};
+            dlog(1, "smp: IA32_FEATURE_CONTROL = 0x%llx (etc/msr_feature_control) on every CPU\n",
+                 (unsigned long long)fc);
+        }
+        break;
+    case FwCfg::Status::kBadSize: dlog(1, "smp: etc/msr_feature_control is not 8 bytes; ignored\n"); break;
+    case FwCfg::Status::kMissing: break;
+    }
+}
+
+// Writes the plan here; the MSRs that read back as written go first, and
+// only those are checked on the APs (an emulator may not keep some, e.g.
+// QEMU's TCG ignores IA32_FEATURE_CONTROL).
+void write_msrs_on_bsp() {
+    g_nverify = 0;
+    for (int i = 0; i < g_nmsrs; i++) {
+        Msr m = g_msrs[i];
+        wrmsr(m.index, m.lo, m.hi);
+        if (rdmsr(m.index) != m.value()) {
+            dlog(2, "smp: MSR 0x%x does not read back here; not checked on the APs\n", m.index);
+            continue;
+        }
+        g_msrs[i] = g_msrs[g_nverify];
+        g_msrs[g_nverify++] = m;
+    }
+}
+
+bool icr_idle() {
+    PitStopwatch sw;
+    while (lapic::read(lapic::kIcrLow) & lapic::kIcrPending)
+        if (sw.poll() > pit_ticks_from_us(kIcrTimeoutUs)) return false;
+    return true;
+}
+
+bool send_ipi(u32 low) {
+    if (!icr_idle()) return false;
+    lapic::write(lapic::kIcrHigh, 0);
+    lapic::write(lapic::kIcrLow, low);
+    return icr_idle();
+}
+
+// Starts every AP on the trampoline page; returns how many ran it to the end.
+int start_aps(int want) {
+    u32 page = post_alloc().alloc(Zone::kTmpLow, 4096, 4096, "AP start-up page");
+    if (!page || page >= 0x100000) {
+        dlog(1, "smp: no page below 1 MiB for the APs; only the BSP is used\n");
+        return 0;
+    }
+    u32 code = u32(ap_trampoline_end - ap_trampoline_start);
+    __builtin_memcpy(reinterpret_cast<void*>(page), ap_trampoline_start, code);
+    u32 sh = page + AP_SHARED;
+    __builtin_memset(reinterpret_cast<void*>(sh), 0, AP_PAGE_USED - AP_SHARED);
+    at<u16>(sh + AP_HALT_OFF) = TEXT16_OFFSET(entry_ap_halt);
+    at<u16>(sh + AP_HALT_SEG) = u16(FSEG_BASE >> 4);
+    at<u16>(sh + AP_NMSRS) = u16(g_nmsrs);
+    at<u16>(sh + AP_NVERIFY) = u16(g_nverify);
+    at<u16>(sh + AP_MAX_IDS) = AP_MAX_IDS_N;
+    __builtin_memcpy(reinterpret_cast<void*>(sh + AP_MSRS), g_msrs, u32(g_nmsrs) * sizeof(Msr));
+
+    u32 sipi = lapic::kIcrAllButSelf | lapic::kIcrStartup | (page >> 12);
+    if (!send_ipi(lapic::kIcrAllButSelf | lapic::kIcrAssert | lapic::kIcrInit) || !send_ipi(sipi)) {
+        dlog(1, "smp: the local APIC does not send IPIs; only the BSP is used\n");
+        return 0;
+    }
+    PitStopwatch sw;
+    bool second = false;
+    // Until every expected AP is done (when fw_cfg gave no count, until the
+    // timeout), then until those that arrived are done.
+    for (;;) {
+        u32 t = sw.poll();
+        u16 arrived = at<u16>(sh + AP_ARRIVED), done = at<u16>(sh + AP_DONE);
+        if (want > 0 && done >= want) break;
+        if (!second && t > pit_ticks_from_us(kSecondSipiUs) && arrived < want) {
+            second = true;
+            send_ipi(sipi);
+        }
+        if (t > pit_ticks_from_us(kArrivalTimeoutUs) && done == arrived) break;
+        if (t > 2 * pit_ticks_from_us(kArrivalTimeoutUs)) {
+            dlog(1, "smp: %u APs started but only %u finished\n", arrived, done);
+            break;
+        }
+    }
+    int n = at<u16>(sh + AP_DONE);
+    if (u16 bad = at<u16>(sh + AP_BAD)) dlog(1, "smp: %u MSR writes on the APs did not hold\n", bad);
+    if (n > AP_MAX_IDS_N) n = AP_MAX_IDS_N;
+    for (int i = 0; i < n && g_cpus.count < CpuList::kMax; i++)
+        g_cpus.cpus[g_cpus.count++] = MpCpu{at<u8>(sh + AP_IDS + u32(i)), false};
+    return n;
+}
+
+void sort_aps() {
+    for (int i = 2; i < g_cpus.count; i++)
+        for (int j = i; j > 1 && g_cpus.cpus[j - 1].apic_id > g_cpus.cpus[j].apic_id; j--) {
+            MpCpu t = g_cpus.cpus[j];
+            g_cpus.cpus[j] = g_cpus.cpus[j - 1];
+            g_cpus.cpus[j - 1] = t;
+        }
+}
+
+}  // namespace
+
+const CpuList& smp_cpus() { return g_cpus; }
+
+void smp_setup(u64 hole_start) {
+    CpuidRegs id = cpuid(1);
+    g_cpus.count = 1;
+    g_cpus.cpus[0] = MpCpu{u8(id.ebx >> cpuidbit::kApicIdShift), true};
+    u16 n = 0;
+    if (fwcfg().present()) fwcfg().read_key(fwcfg_key::kNumCpus, &n, sizeof n);
+    g_cpus.expected = n;
+    plan_msrs(hole_start);
+    write_msrs_on_bsp();
+    if (!(id.edx & cpuidbit::kApic)) {
+        dlog(1, "smp: no local APIC; one CPU\n");
+        return;
+    }
+    if (n == 1) {
+        dlog(2, "smp: 1 CPU (fw_cfg)\n");
+        return;
+    }
+    if (n > AP_MAX_IDS_N) dlog(1, "smp: fw_cfg says %u CPUs; xAPIC start-up handles %d\n", n, AP_MAX_IDS_N);
+    start_aps(int(n) - 1);
+    sort_aps();
+    if (n && g_cpus.count != n)
+        dlog(1, "smp: %d of %u CPUs answered the startup IPI\n", g_cpus.count, n);
+    else
+        dlog(1, "smp: %d CPUs; the APs hold the BSP's %d MSRs (%d read back) and are halted\n", g_cpus.count,
+             g_nmsrs, g_nverify);
+}
+
+void mptable_setup() {
+    const PciState& pci = pci_state();
+    MpPciPin pins[PciState::kMaxDevices];
+    int npins = 0;
+    for (int i = 0; i < pci.ndevices; i++) {
+        const PciDevice& d = pci.devices[i];
+        if (!d.irq_pin || d.irq_pin > 4) continue;
+        MpPciPin p{pci_dev(d.bdf), d.irq_pin};
+        bool dup = false;
+        for (int j = 0; j < npins; j++) dup |= pins[j].dev == p.dev && pins[j].pin == p.pin;
+        if (!dup) pins[npins++] = p;
+    }
+    CpuidRegs id = cpuid(1);
+    bool apic = id.edx & cpuidbit::kApic;
+    if (!apic) {
+        dlog(2, "mptable: no local APIC; no MP table\n");
+        return;
+    }
+    MpInput in{};
+    in.cpus = g_cpus.cpus;
+    in.ncpus = g_cpus.count;
+    in.lapic_version = u8(lapic::read(lapic::kVersion));
+    in.cpu_signature = id.eax;
+    in.cpu_features = id.edx;
+    in.lapic_addr = lapic::kBase;
+    in.ioapic_id = u8((ioapic::read(ioapic::kRegId) >> 24) & 0xF);
+    in.ioapic_version = u8(ioapic::read(ioapic::kRegVersion));
+    in.ioapic_addr = ioapic::kBase;
+    in.routing = intx_routing(pci.chipset);
+    in.pci = pins;
+    in.npci = npins;
+    in.sci_irq = 9;
+    u32 size = mptable_size(in);
+    Allocator& a = post_alloc();
+    u32 fp = a.alloc(Zone::kFseg, mp::kFloatingSize, 16, "MP floating pointer");
+    u32 table = fp ? a.alloc(Zone::kFseg, size, 16, "MP table") : 0;
+    if (!table) table = fp ? a.alloc(Zone::kHigh, size, 16, "MP table") : 0;
+    if (!fp || !table || !mptable_build(in, reinterpret_cast<u8*>(table), size)) {
+        if (fp) a.free(fp);
+        dlog(1, "mptable: no room for the MP table (%u bytes); none installed\n", size);
+        return;
+    }
+    mp_floating_build(reinterpret_cast<u8*>(fp), table);
+    dlog(2, "mptable: _MP_ at 0x%x, PCMP at 0x%x (%u bytes, %d CPUs, %d PCI pins)\n", fp, table, size,
+         g_cpus.count, npins);
+}
+
+}  // namespace reef

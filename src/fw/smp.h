@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+// CPUs at POST (docs/post-flow.md, "CPUs"): the MTRR plan and QEMU's
+// etc/msr_feature_control on the BSP and, through INIT-SIPI-SIPI, on every
+// AP, which is then left halted; the CPU list for the MP table.
+#pragma once
+#include "fw/mptable.h"
+
+namespace reef {
+
+struct CpuList {
+    static constexpr int kMax = 256;
+    MpCpu cpus[kMax];
+    int count;      // the BSP and every AP that answered
+    int expected;   // fw_cfg's CPU count (0 when fw_cfg has none)
+};
+
+// `hole_start`: the first address below 4 GiB that is not RAM (PCI, ECAM).
+void smp_setup(u64 hole_start);
+const CpuList& smp_cpus();
+
+// The MP floating pointer and configuration table in the F-segment.
+void mptable_setup();
+
+}  // namespace reef
