@@ -247,6 +247,15 @@ asm_call16:
  * before the first instruction here; returns with them off again.
  * ------------------------------------------------------------------------ */
         .code16
+        .global halt_rm
+/* halt_rm: waits for the next interrupt with IF set (POST's AP start-up
+ * arms the local APIC timer first, src/fw/smp.cc); returns with IF clear. */
+halt_rm:
+        sti
+        hlt
+        cli
+        lretw
+
         .global yield_rm
 yield_rm:
         nop

@@ -2,11 +2,10 @@
  * Application processor start-up code (docs/post-flow.md, "CPUs"). POST
  * copies these bytes to a 4 KiB page below 1 MiB and points the startup IPI
  * at it: each AP starts here in real mode with CS = page >> 4, IP = 0. It
- * needs no stack. It takes an arrival slot, records its APIC ID, writes the
- * MSR list the BSP left (MTRRs, feature control: the same values as on the
+ * needs no stack. It counts its arrival, writes the MSR list the BSP left (MTRRs, feature control: the same values as on the
  * BSP) and reads back those the BSP could read back (a difference is counted
- * in AP_BAD), counts
- * itself done and jumps to the halt loop in the F-segment,
+ * in AP_BAD), records its APIC ID in the next slot, counts itself done and
+ * jumps to the halt loop in the F-segment,
  * which stays there after POST (the page does not). */
 #include "fw/smp_tramp.h"
 
@@ -18,15 +17,11 @@ ap_trampoline_start:
         cld
         movw %cs, %ax
         movw %ax, %ds
-        movw $1, %di
-        lock xaddw %di, (AP_SHARED + AP_ARRIVED)
+        lock incw (AP_SHARED + AP_ARRIVED)
         movl $1, %eax
         cpuid
-        shrl $24, %ebx                          /* initial APIC ID */
-        cmpw (AP_SHARED + AP_MAX_IDS), %di
-        jae 1f
-        movb %bl, (AP_SHARED + AP_IDS)(%di)
-1:      movw (AP_SHARED + AP_NMSRS), %bp
+        shrl $24, %ebx                          /* BL: initial APIC ID, kept */
+        movw (AP_SHARED + AP_NMSRS), %bp
         movw (AP_SHARED + AP_NVERIFY), %di
         movw $(AP_SHARED + AP_MSRS), %si
 2:      testw %bp, %bp
@@ -47,7 +42,13 @@ ap_trampoline_start:
 5:      addw $AP_MSR_SIZE, %si
         decw %bp
         jmp 2b
-3:      lock incw (AP_SHARED + AP_DONE)
+        /* Done: the APIC ID into the next slot, then count it. */
+3:      movw $1, %di
+        lock xaddw %di, (AP_SHARED + AP_SLOT)
+        cmpw (AP_SHARED + AP_MAX_IDS), %di
+        jae 6f
+        movb %bl, (AP_SHARED + AP_IDS)(%di)
+6:      lock incw (AP_SHARED + AP_DONE)
         ljmpw *(AP_SHARED + AP_HALT_OFF)
 ap_trampoline_end:
         .code32

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 #include "fw/platform.h"
 
-#include "fixed.h"
+#include "fw/fixed_offsets.h"
 #include "hw/cpu.h"
 #include "hw/lapic.h"
 #include "hw/pic.h"
@@ -17,14 +17,6 @@ DECLARE_TEXT16(entry_hwirq_master);
 DECLARE_TEXT16(entry_hwirq_slave);
 
 namespace reef {
-
-// The fixed (IBM-compatible) F-segment offsets, from src/fixed.h; the build
-// checks that the image has the right code at each (scripts/checklayout.py).
-namespace fixed {
-#define REEF_FIXED_OFFSET(off, tag, kind, sym, what) constexpr u16 tag = off;
-REEF_FIXED_ENTRIES(REEF_FIXED_OFFSET)
-#undef REEF_FIXED_OFFSET
-}  // namespace fixed
 
 namespace {
 void set_vector(u8 vec, u16 seg, u16 off) { far_write<SegOff>(0, vec * 4u, SegOff{off, seg}); }

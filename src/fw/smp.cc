@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 #include "fw/smp.h"
 
+#include "fw/fixed_offsets.h"
 #include "fw/fwcfg.h"
 #include "fw/malloc.h"
 #include "fw/mtrr.h"
@@ -9,10 +10,12 @@
 #include "hw/cpu.h"
 #include "hw/lapic.h"
 #include "hw/timer.h"
+#include "lib/call16.h"
 #include "lib/log.h"
 #include "lib/mode.h"
 
 DECLARE_TEXT16(entry_ap_halt);
+DECLARE_TEXT16(halt_rm);
 extern "C" const char ap_trampoline_start[], ap_trampoline_end[];
 
 namespace reef {
@@ -28,6 +31,29 @@ int g_nverify;  // the first g_nverify MSRs read back as written on the BSP
 constexpr u32 kSecondSipiUs = 1000, kArrivalTimeoutUs = 100000, kIcrTimeoutUs = 10000;
 
 template <class T> volatile T& at(u32 addr) { return *reinterpret_cast<volatile T*>(addr); }
+
+// The BSP waits for the APs halted, woken by a one-shot local APIC timer
+// (QEMU's runs at 1 tick per ns with divide-by-1; on hardware the bus clock
+// makes it shorter, which only costs a few extra checks). Halting matters
+// under QEMU's round-robin TCG (one host thread for every vCPU, as with
+// -icount): a spinning BSP keeps the APs from running until the scheduler's
+// 100 ms kick. The timer's vector goes to a bare IRET in real mode; the EOI
+// is sent from here.
+constexpr u8 kWakeVector = 0x7F;
+constexpr u32 kWakeTicks = 20000;
+
+void halt_a_moment() {
+    lapic::write(lapic::kTimerDivide, lapic::kDivideBy1);
+    lapic::write(lapic::kLvtTimer, kWakeVector);
+    lapic::write(lapic::kTimerInitial, kWakeTicks);
+    Regs16 r{};
+    r.cs = FSEG;
+    r.ip = TEXT16_OFFSET(halt_rm);
+    call16(r, Call16Kind::kFarCall);
+    lapic::write(lapic::kLvtTimer, lapic::kLvtMasked | kWakeVector);
+    lapic::write(lapic::kTimerInitial, 0);
+    lapic::write(lapic::kEoi, 0);
+}
 
 void plan_msrs(u64 hole_start) {
     g_nmsrs = 0;
@@ -90,17 +116,43 @@ bool send_ipi(u32 low) {
     return icr_idle();
 }
 
-// Starts every AP on the trampoline page; returns how many ran it to the end.
-int start_aps(int want) {
+// Waits (halted between checks) until `want` APs are done or `timeout_us`
+// passed; with `resend`, repeats the SIPI once after kSecondSipiUs if not
+// all have arrived. Returns the number done.
+int wait_aps(u32 sh, int want, u32 timeout_us, u32 sipi, bool resend) {
+    PitStopwatch sw;
+    for (;; halt_a_moment()) {
+        u32 t = sw.poll();
+        u16 arrived = at<u16>(sh + AP_ARRIVED), done = at<u16>(sh + AP_DONE);
+        if (want > 0 && done >= want) return done;
+        if (resend && t > pit_ticks_from_us(kSecondSipiUs) && arrived < want) {
+            resend = false;
+            send_ipi(sipi);
+        }
+        if (t > pit_ticks_from_us(timeout_us) && done == arrived) return done;
+        if (t > 2 * pit_ticks_from_us(timeout_us)) {
+            dlog(1, "smp: %u APs started but only %u finished\n", arrived, done);
+            return done;
+        }
+    }
+}
+
+// Starts every AP on the trampoline page; adds those that ran it to the
+// end to g_cpus. In a VM the APs wait for a SIPI after every reset, so a
+// SIPI alone is tried first (QEMU's TCG handles an INIT to a CPU on another
+// vCPU's time slice only at the next 100 ms scheduler kick); if not every
+// AP answers within kSecondSipiUs: INIT, SIPI, SIPI.
+void start_aps(int want) {
     u32 page = post_alloc().alloc(Zone::kTmpLow, 4096, 4096, "AP start-up page");
     if (!page || page >= 0x100000) {
         dlog(1, "smp: no page below 1 MiB for the APs; only the BSP is used\n");
-        return 0;
+        return;
     }
     u32 code = u32(ap_trampoline_end - ap_trampoline_start);
     __builtin_memcpy(reinterpret_cast<void*>(page), ap_trampoline_start, code);
     u32 sh = page + AP_SHARED;
-    __builtin_memset(reinterpret_cast<void*>(sh), 0, AP_PAGE_USED - AP_SHARED);
+    __builtin_memset(reinterpret_cast<void*>(sh), 0, AP_IDS);
+    __builtin_memset(reinterpret_cast<void*>(sh + AP_IDS), 0xFF, AP_MAX_IDS_N);
     at<u16>(sh + AP_HALT_OFF) = TEXT16_OFFSET(entry_ap_halt);
     at<u16>(sh + AP_HALT_SEG) = u16(FSEG_BASE >> 4);
     at<u16>(sh + AP_NMSRS) = u16(g_nmsrs);
@@ -108,35 +160,31 @@ int start_aps(int want) {
     at<u16>(sh + AP_MAX_IDS) = AP_MAX_IDS_N;
     __builtin_memcpy(reinterpret_cast<void*>(sh + AP_MSRS), g_msrs, u32(g_nmsrs) * sizeof(Msr));
 
+    // The wake-up vector: a bare IRET while we wait.
+    u32* ivt = reinterpret_cast<u32*>(0);
+    u32 saved_vector = ivt[kWakeVector];
+    ivt[kWakeVector] = (u32(FSEG) << 16) | fixed::iret;
     u32 sipi = lapic::kIcrAllButSelf | lapic::kIcrStartup | (page >> 12);
-    if (!send_ipi(lapic::kIcrAllButSelf | lapic::kIcrAssert | lapic::kIcrInit) || !send_ipi(sipi)) {
+    if (!CONFIG_SMP_INIT_SIPI_ALWAYS && !send_ipi(sipi)) {
         dlog(1, "smp: the local APIC does not send IPIs; only the BSP is used\n");
-        return 0;
+    } else if (CONFIG_SMP_INIT_SIPI_ALWAYS || wait_aps(sh, want, kSecondSipiUs, sipi, false) < want ||
+               want <= 0) {
+        dlog(1, "smp: %u of %d APs answered a lone SIPI; INIT-SIPI-SIPI\n", at<u16>(sh + AP_DONE), want);
+        if (send_ipi(lapic::kIcrAllButSelf | lapic::kIcrAssert | lapic::kIcrInit) && send_ipi(sipi))
+            wait_aps(sh, want, kArrivalTimeoutUs, sipi, true);
     }
-    PitStopwatch sw;
-    bool second = false;
-    // Until every expected AP is done (when fw_cfg gave no count, until the
-    // timeout), then until those that arrived are done.
-    for (;;) {
-        u32 t = sw.poll();
-        u16 arrived = at<u16>(sh + AP_ARRIVED), done = at<u16>(sh + AP_DONE);
-        if (want > 0 && done >= want) break;
-        if (!second && t > pit_ticks_from_us(kSecondSipiUs) && arrived < want) {
-            second = true;
-            send_ipi(sipi);
-        }
-        if (t > pit_ticks_from_us(kArrivalTimeoutUs) && done == arrived) break;
-        if (t > 2 * pit_ticks_from_us(kArrivalTimeoutUs)) {
-            dlog(1, "smp: %u APs started but only %u finished\n", arrived, done);
-            break;
-        }
-    }
-    int n = at<u16>(sh + AP_DONE);
+    ivt[kWakeVector] = saved_vector;
     if (u16 bad = at<u16>(sh + AP_BAD)) dlog(1, "smp: %u MSR writes on the APs did not hold\n", bad);
-    if (n > AP_MAX_IDS_N) n = AP_MAX_IDS_N;
-    for (int i = 0; i < n && g_cpus.count < CpuList::kMax; i++)
-        g_cpus.cpus[g_cpus.count++] = MpCpu{at<u8>(sh + AP_IDS + u32(i)), false};
-    return n;
+    // An AP that the INIT caught half-way ran the trampoline twice: once
+    // each APIC ID.
+    int slots = at<u16>(sh + AP_SLOT);
+    if (slots > AP_MAX_IDS_N) slots = AP_MAX_IDS_N;
+    for (int i = 0; i < slots && g_cpus.count < CpuList::kMax; i++) {
+        u8 id = at<u8>(sh + AP_IDS + u32(i));
+        bool dup = id == 0xFF || id == g_cpus.cpus[0].apic_id;
+        for (int j = 1; j < g_cpus.count; j++) dup |= g_cpus.cpus[j].apic_id == id;
+        if (!dup) g_cpus.cpus[g_cpus.count++] = MpCpu{id, false};
+    }
 }
 
 void sort_aps() {

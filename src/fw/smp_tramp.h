@@ -6,7 +6,7 @@
 #define REEF_SMP_TRAMP_H
 
 #define AP_SHARED          0x100   /* the shared block, after the code */
-#define AP_ARRIVED         0x00    /* u16: APs that started (lock xadd) */
+#define AP_ARRIVED         0x00    /* u16: APs that started */
 #define AP_DONE            0x02    /* u16: APs that wrote every MSR */
 #define AP_HALT_OFF        0x04    /* u16:u16 far pointer to the halt loop */
 #define AP_HALT_SEG        0x06
@@ -14,7 +14,9 @@
 #define AP_MAX_IDS         0x0A    /* u16: room in AP_IDS */
 #define AP_BAD             0x0C    /* u16: MSRs an AP read back with another value */
 #define AP_NVERIFY         0x0E    /* u16: the first AP_NVERIFY MSRs are read back */
-#define AP_IDS             0x10    /* u8[AP_MAX_IDS_N]: APIC IDs, arrival order */
+#define AP_SLOT            0x10    /* u16: next free entry of AP_IDS (lock xadd) */
+#define AP_IDS             0x12    /* u8[AP_MAX_IDS_N]: APIC IDs of the APs that
+                                      finished, in order; FFh = not yet written */
 #define AP_MAX_IDS_N       256
 #define AP_MSRS            (AP_IDS + AP_MAX_IDS_N)  /* {u32 index, lo, hi}[] */
 #define AP_MSR_SIZE        12

@@ -9,7 +9,9 @@ namespace reef {
 namespace lapic {
 constexpr u32 kBase = 0xFEE00000;
 constexpr u32 kVersion = 0x030, kSvr = 0x0F0, kIcrLow = 0x300, kIcrHigh = 0x310;
-constexpr u32 kLint0 = 0x350, kLint1 = 0x360;
+constexpr u32 kEoi = 0x0B0, kLvtTimer = 0x320, kLint0 = 0x350, kLint1 = 0x360;
+constexpr u32 kTimerInitial = 0x380, kTimerDivide = 0x3E0;
+constexpr u32 kLvtMasked = 1u << 16, kDivideBy1 = 0xB;
 constexpr u32 kSvrEnable = 0x100, kSpuriousVector = 0xFF;
 constexpr u32 kDeliverExtInt = 0x700, kDeliverNmi = 0x400;
 // ICR: delivery mode bits 10:8, bit 12 send pending, bit 14 level assert,

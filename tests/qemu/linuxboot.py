@@ -30,7 +30,7 @@ import subprocess
 import threading
 import time
 
-from reefqemu import OUT, QEMU, ROOT, Qemu, QemuTimeout
+from reefqemu import OUT, QEMU, ROOT, Qemu, QemuTimeout, disk_args
 
 MKGRUBIMAGE = os.path.join(ROOT, "scripts", "mkgrubimage.sh")
 REF_CACHE_DIR = os.path.join(OUT, "linux-ref")
@@ -287,22 +287,20 @@ class LinuxBoot:
 def linux_qemu_args(image, mem, extra_args=()):
     """The QEMU command line of a Linux boot, apart from -bios and logging.
 
-    extra_args may start with ("-M", machine); the default is pc. On q35 the
-    disk hangs off a PIIX3 IDE controller added in slot 4, so both machines
-    boot the same image through the same disk driver."""
+    extra_args may start with ("-M", machine) (default pc) and then
+    ("--disk", iface) (default ide; see reefqemu.disk_args: on q35 "ide" is a
+    PIIX3 IDE controller added in slot 4, so both machines boot the image
+    through the same driver)."""
     extra = list(extra_args)
-    machine = "pc"
+    machine, iface = "pc", "ide"
     if extra[:1] == ["-M"]:
         machine, extra = extra[1], extra[2:]
+    if extra[:1] == ["--disk"]:
+        iface, extra = extra[1], extra[2:]
     # snapshot=on: the shared cached image is opened read-only, so boots can
     # run in parallel (QEMU locks images it may write) and never change it.
     # -nic none: no network option ROM to run; nothing here needs a NIC.
-    drive = "file=%s,format=raw,snapshot=on" % image
-    if machine.startswith("q35"):
-        disk = ["-device", "piix3-ide,id=pide,addr=4", "-drive", drive + ",if=none,id=disk0",
-                "-device", "ide-hd,drive=disk0,bus=pide.0"]
-    else:
-        disk = ["-drive", drive + ",if=ide,index=0"]
+    disk = disk_args(image, iface, machine, drive_opts=",snapshot=on")
     return ["-M", machine, "-m", mem, "-nic", "none"] + disk + extra
 
 

@@ -48,6 +48,58 @@ def build_variant(name, options):
     return os.path.join(variant, "bios.bin")
 
 
+# ---- attaching a disk image ---------------------------------------------------
+# Every way a test attaches an image, by interface name, so that one test
+# can run over all disk drivers. Controllers get ids "hba<n>".
+SCSI_HBAS = {"virtio-scsi": "virtio-scsi-pci", "lsi": "lsi53c895a", "megasas": "megasas",
+             "pvscsi": "pvscsi", "mptsas1068": "mptsas1068", "am53c974": "am53c974"}
+DISK_IFACES = ("ide", "ahci", "virtio", "virtio-modern", "nvme") + tuple(SCSI_HBAS)
+
+
+def disk_args(image, iface="ide", machine="pc", media="disk", drive_opts="", index=0):
+    """QEMU arguments that attach `image` (raw) as a disk or CD (`media`
+    "disk"/"cdrom") on `iface`:
+
+      ide            pc: the PIIX3 IDE channels (index 0-3); q35: a PIIX3
+                     IDE controller added in slot 4 (q35's own is AHCI)
+      ahci           q35: the ICH9 AHCI at 00:1f.2 (port = index); pc: an
+                     ahci device
+      virtio         virtio-blk-pci, transitional (legacy and modern)
+      virtio-modern  virtio-blk-pci,disable-legacy=on (virtio 1.0 only)
+      nvme           an nvme controller, the image as namespace 1
+      virtio-scsi, lsi, megasas, pvscsi, mptsas1068, am53c974
+                     that SCSI HBA with a scsi-hd / scsi-cd on it
+
+    `drive_opts` is appended to -drive (",snapshot=on", throttling, ...)."""
+    cd = media == "cdrom"
+    drive = "file=%s,format=raw%s" % (image, drive_opts)
+    q35 = machine.startswith("q35")
+    n = index
+    if iface == "ide" and not q35:
+        return ["-drive", drive + ",if=ide,index=%d%s" % (index, ",media=cdrom" if cd else "")]
+    did = "disk%d" % n
+    args = ["-drive", drive + ",if=none,id=%s%s" % (did, ",media=cdrom,readonly=on" if cd else "")]
+    ata_dev = "ide-cd" if cd else "ide-hd"
+    scsi_dev = "scsi-cd" if cd else "scsi-hd"
+    if iface == "ide":
+        # The controller comes with index 0; 0-3 are its channels' units.
+        ctrl = ["-device", "piix3-ide,id=pide,addr=4"] if index == 0 else []
+        return args + ctrl + ["-device", "%s,drive=%s,bus=pide.%d,unit=%d" % (ata_dev, did, index >> 1, index & 1)]
+    if iface == "ahci":
+        if q35:
+            return args + ["-device", "%s,drive=%s,bus=ide.%d" % (ata_dev, did, index)]
+        return args + ["-device", "ahci,id=hba%d" % n, "-device", "%s,drive=%s,bus=hba%d.0" % (ata_dev, did, n)]
+    if iface in ("virtio", "virtio-modern"):
+        extra = ",disable-legacy=on" if iface == "virtio-modern" else ""
+        return args + ["-device", "virtio-blk-pci,drive=%s%s" % (did, extra)]
+    if iface == "nvme":
+        return args + ["-device", "nvme,drive=%s,serial=reefnvme%d" % (did, n)]
+    if iface in SCSI_HBAS:
+        return args + ["-device", "%s,id=hba%d" % (SCSI_HBAS[iface], n),
+                       "-device", "%s,drive=%s,bus=hba%d.0" % (scsi_dev, did, n)]
+    raise ValueError("unknown disk interface %r (known: %s)" % (iface, ", ".join(DISK_IFACES)))
+
+
 def build_sector(directory, source, disk_size=64 * 1024):
     """Assembles a 16-bit boot sector (GNU as source, linked at 0x7C00) into
     directory/sector.img, padded with zeros to `disk_size` bytes."""

@@ -257,3 +257,24 @@ def test_every_ap_holds_the_bsps_msrs(bios, machine, fc_file, tmp_path):
     else:
         assert int(m.group(2)) == mtrrs, log
         assert "etc/msr_feature_control is not 8 bytes; ignored" in log, log
+
+
+@pytest.fixture(scope="module")
+def init_sipi_bios():
+    from reefqemu import build_variant
+    try:
+        return build_variant("smp-init-sipi", ["CONFIG_SMP_INIT_SIPI_ALWAYS=y"])
+    except RuntimeError as e:
+        pytest.fail(str(e), pytrace=False)
+
+
+def test_init_sipi_sipi_fallback_finds_every_cpu(init_sipi_bios, machine):
+    """The path for APs that are not waiting for a SIPI (real hardware, or a
+    VM that does not reset them): INIT, SIPI, SIPI."""
+    vm = Qemu(bios=init_sipi_bios, name="smp-init-sipi-%s" % machine,
+              args=["-M", machine, "-smp", "4", "-m", "256M"])
+    with vm:
+        m = vm.wait_debug(r"smp: (\d+) CPUs; the APs hold the BSP's (\d+) MSRs", timeout=60)
+        log = vm.debug_text()
+    assert "answered a lone SIPI; INIT-SIPI-SIPI" in log, log
+    assert m.group(1) == "4", log

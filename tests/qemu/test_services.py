@@ -32,7 +32,7 @@ import time
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from reefqemu import OUT, ROOT, SEABIOS, Qemu  # noqa: E402
+from reefqemu import OUT, ROOT, SEABIOS, Qemu, disk_args  # noqa: E402
 
 PAYLOAD_DIR = os.path.join(ROOT, "tests", "payloads")
 SRC = os.path.join(PAYLOAD_DIR, "services.S")
@@ -60,13 +60,20 @@ REGIONS = [
 CFG_LBA = 1
 STATE_LBA = 2
 
-QEMU_ARGS = [
-    "-M", "pc", "-m", "%dM" % MEM_MIB,
-    "-rtc", "base=%04d-%02d-%02dT%02d:%02d:%02d" % RTC_BASE,
-    "-drive", "file=%s,format=raw,if=ide,index=0" % IMG,
-    "-device", "isa-debug-exit,iobase=0x501",
-    "-nic", "none",
-]
+# The disks the payload runs on: (machine, interface of reefqemu.disk_args).
+# A disk driver adds its rows here.
+SERVICE_DISKS = [("pc", "ide")]
+
+
+def qemu_args(img, machine="pc", iface="ide"):
+    return ["-M", machine, "-m", "%dM" % MEM_MIB,
+            "-rtc", "base=%04d-%02d-%02dT%02d:%02d:%02d" % RTC_BASE,
+            "-device", "isa-debug-exit,iobase=0x501",
+            "-nic", "none"] + disk_args(img, iface, machine)
+
+
+def image_path(machine, iface):
+    return IMG if (machine, iface) == ("pc", "ide") else os.path.join(BUILD, "services-%s-%s.img" % (machine, iface))
 
 # Every service id the payload must report.  A missing id fails.
 EXPECTED_IDS = [
@@ -175,7 +182,8 @@ def make_image(path=IMG):
 
 # ---- run -----------------------------------------------------------------
 class Run:
-    def __init__(self, serial, debug, keys_sent, int18_where, timed_out):
+    def __init__(self, serial, debug, keys_sent, int18_where, timed_out, image=IMG):
+        self.image = image
         self.serial = serial
         self.debug = debug
         self.keys_sent = keys_sent
@@ -195,7 +203,7 @@ class Run:
         return "\n".join(self.lines[-n:])
 
 
-def run_services(bios=None, timeout=90, start_timeout=30, stall_timeout=20):
+def run_services(bios=None, timeout=90, start_timeout=30, stall_timeout=20, machine="pc", iface="ide"):
     """One QEMU run of the payload; answers WAITKEY lines, stops after the
     INT 18h message (or timeout).  start_timeout bounds the wait for the
     payload's first line, so a BIOS that does not boot fails fast;
@@ -203,8 +211,9 @@ def run_services(bios=None, timeout=90, start_timeout=30, stall_timeout=20):
     call that never returns): the payload itself is never silent that long
     (its longest waits are 10 s for a key and 5 s for the RTC alarm)."""
     bios = bios or BIOS
-    make_image()
-    vm = Qemu(bios=bios, args=QEMU_ARGS, name="services")
+    img = make_image(image_path(machine, iface))
+    name = "services" if (machine, iface) == ("pc", "ide") else "services-%s-%s" % (machine, iface)
+    vm = Qemu(bios=bios, args=qemu_args(img, machine, iface), name=name)
     keys_sent = []
     int18_where = None
     timed_out = False
@@ -261,7 +270,7 @@ def run_services(bios=None, timeout=90, start_timeout=30, stall_timeout=20):
     finally:
         vm.kill()
     return Run(vm.serial_text(), vm.debug_text(), keys_sent, int18_where,
-               timed_out)
+               timed_out, img)
 
 
 def is_seabios(path):
@@ -271,11 +280,12 @@ def is_seabios(path):
         return False
 
 
-@pytest.fixture(scope="module")
-def run():
+@pytest.fixture(scope="module", params=SERVICE_DISKS, ids=["%s-%s" % d for d in SERVICE_DISKS])
+def run(request):
     if not os.path.exists(BIOS):
         pytest.skip("BIOS image %s not built" % BIOS)
-    return run_services(BIOS)
+    machine, iface = request.param
+    return run_services(BIOS, machine=machine, iface=iface)
 
 
 # ---- tests ---------------------------------------------------------------
@@ -324,7 +334,7 @@ def test_writes_landed(run):
     wrote = [m for m in wrote if m]
     assert len(wrote) >= 4, "expected WROTE lines from the write tests"
     bad = []
-    with open(IMG, "rb") as f:
+    with open(run.image, "rb") as f:
         for m in wrote:
             lba, n, tag = int(m.group(1), 16), int(m.group(2)), int(m.group(3), 16)
             for i in range(n):
@@ -362,6 +372,6 @@ if __name__ == "__main__":
         print("int18 message seen on:", r.int18_where)
     else:
         make_image(a.image)
-        args = [x.replace(IMG, a.image) for x in QEMU_ARGS]
+        args = qemu_args(a.image)
         print("qemu-system-x86_64 -bios <bios.bin> -nographic " + " ".join(args)
               + " -no-reboot")
