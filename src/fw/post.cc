@@ -12,6 +12,7 @@
 #include "fw/optionrom.h"
 #include "fw/pci.h"
 #include "fw/platform.h"
+#include "svc/pcibios.h"
 #include "fw/selftest.h"
 #include "fw/shadow.h"
 #include "hw/ata.h"
@@ -108,6 +109,7 @@ extern "C" [[noreturn]] void post_main() {
     post_phase("pci");
     pci_setup(ram.low_top, CONFIG_IGD_PASSTHROUGH ? &kIgdQuirk : nullptr, CONFIG_IGD_PASSTHROUGH ? 1 : 0);
     if (CONFIG_IGD_PASSTHROUGH) igd_pci_done();
+    pcibios_setup();
 
     // QEMU builds its ACPI tables when the loader's files are first read:
     // after PCI (resources, the PM base) is set up.
