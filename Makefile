@@ -16,18 +16,22 @@ modes_of = $(shell awk '!/^\#/ && NF > 1 { for (i = 2; i <= NF; i++) if ($$i == 
 SRC16 := $(call modes_of,rt16)
 SRCRT32 := $(call modes_of,rt32)
 SRCINIT32 := $(call modes_of,init32)
-SRCBOTH := $(filter $(SRCRT32) $(SRCINIT32),$(SRC16))
+SRCPI32 := $(call modes_of,pi32)
+SRCBOTH := $(filter $(SRCRT32) $(SRCINIT32) $(SRCPI32),$(SRC16))
 
 OBJ16 := $(patsubst %,$(OUT)/o16/%.o16,$(basename $(SRC16)))
 OBJRT32 := $(patsubst %,$(OUT)/o32/%.o32,$(basename $(SRCRT32)))
 OBJINIT32 := $(patsubst %,$(OUT)/init/%.oinit,$(basename $(SRCINIT32)))
+OBJPI32 := $(patsubst %,$(OUT)/pi/%.opi,$(basename $(SRCPI32)))
 OBJBOTH := $(patsubst %,$(OUT)/o16/%.o16,$(basename $(SRCBOTH))) \
            $(patsubst %,$(OUT)/o32/%.o32,$(basename $(filter $(SRCRT32),$(SRCBOTH)))) \
-           $(patsubst %,$(OUT)/init/%.oinit,$(basename $(filter $(SRCINIT32),$(SRCBOTH))))
-OBJ32 := $(OBJRT32) $(OBJINIT32)
+           $(patsubst %,$(OUT)/init/%.oinit,$(basename $(filter $(SRCINIT32),$(SRCBOTH)))) \
+           $(patsubst %,$(OUT)/pi/%.opi,$(basename $(filter $(SRCPI32),$(SRCBOTH))))
+OBJ32 := $(OBJRT32) $(OBJPI32) $(OBJINIT32)
 # Call graphs with frame sizes (-fcallgraph-info), for scripts/stackcheck.py.
 CI16 := $(patsubst %,$(OUT)/o16/%.o16.ci,$(basename $(filter %.cc,$(SRC16))))
-CI32 := $(patsubst %,$(OUT)/o32/%.ci,$(basename $(filter %.cc,$(SRCRT32)))) \
+CIPI := $(patsubst %,$(OUT)/pi/%.ci,$(basename $(filter %.cc,$(SRCPI32))))
+CI32 := $(patsubst %,$(OUT)/o32/%.ci,$(basename $(filter %.cc,$(SRCRT32)))) $(CIPI) \
         $(patsubst %,$(OUT)/init/%.ci,$(basename $(filter %.cc,$(SRCINIT32))))
 
 # ---- version -------------------------------------------------------------
@@ -51,6 +55,10 @@ FWFLAGS := -std=c++20 -ffreestanding -nostdinc -fno-exceptions -fno-rtti \
   -Isrc -I$(OUT)
 ASFLAGS16 := -m16 -Isrc -I$(OUT)
 ASFLAGS32 := -m32 -Isrc -I$(OUT)
+# Position-independent 32-bit code (pi32 in src/sources.list): every symbol
+# is reached PC-relatively (through the GOT base, never through GOT entries);
+# scripts/checkrefs.py enforces it (docs/pci-bios.md).
+PIFLAGS := -m32 -DREEF_MODE32 -DREEF_PI -fpic -include src/lib/pi.h
 DEPFLAGS = -MMD -MP -MT $@ -MF $@.d
 # `make V=1` shows the full commands.
 ifeq ($(V),1)
@@ -122,6 +130,17 @@ $(OUT)/o32/%.o32: %.S $(ASMGEN) $(GEN)
 	@mkdir -p $(dir $@)
 	$(call say,AS32,$<)
 	$(Q)$(CXX) $(ASFLAGS32) -DREEF_MODE32 $(DEPFLAGS) -c $< -o $@
+# Position-independent 32-bit objects: runtime code that also runs at an
+# address other than its link address (the BIOS32 entries, called by 32-bit
+# Linux at PAGE_OFFSET + physical); placed with the runtime 32-bit code.
+$(OUT)/pi/%.opi: %.cc $(GEN)
+	@mkdir -p $(dir $@)
+	$(call say,CXXPI,$<)
+	$(Q)$(CXX) $(FWFLAGS) $(PIFLAGS) $(DEPFLAGS) -c $< -o $@
+$(OUT)/pi/%.opi: %.S $(ASMGEN) $(GEN)
+	@mkdir -p $(dir $@)
+	$(call say,ASPI,$<)
+	$(Q)$(CXX) $(ASFLAGS32) -DREEF_MODE32 -DREEF_PI $(DEPFLAGS) -c $< -o $@
 # POST-only objects: the same 32-bit compiler, a suffix the linker script
 # places in the init region.
 $(OUT)/init/%.oinit: %.cc $(GEN)
@@ -148,14 +167,15 @@ $(OUT)/bios.elf: $(OUT)/rom.ld $(OBJ16) $(OBJ32)
 # modes (scripts/checkrefs.py); the image layout (scripts/checklayout.py).
 # Every stack against its worst case (scripts/stackcheck.py).
 $(OUT)/bios.bin: $(OUT)/bios.elf scripts/checklayout.py scripts/checkrefs.py scripts/stackcheck.py
-	$(Q)$(PYTHON) scripts/checkrefs.py --rt16 $(OBJ16) --rt32 $(OBJRT32) --init $(OBJINIT32) --both $(OBJBOTH)
+	$(Q)$(PYTHON) scripts/checkrefs.py --rt16 $(OBJ16) --rt32 $(OBJRT32) --pi $(OBJPI32) --init $(OBJINIT32) \
+	  --both $(OBJBOTH)
 	$(Q)$(PYTHON) scripts/stackcheck.py --layout src/layout.h --offsets $(OUT)/asm-offsets.h \
-	  --ci16 $(CI16) --ci32 $(CI32) --report $(OUT)/stack-report.txt
+	  --ci16 $(CI16) --ci32 $(CI32) --cipi $(CIPI) --report $(OUT)/stack-report.txt
 	$(Q)$(OBJCOPY) -O binary $< $@.tmp
 	$(Q)$(PYTHON) scripts/checklayout.py $< $@.tmp
 	$(Q)mv $@.tmp $@
 
--include $(shell find $(OUT)/o16 $(OUT)/o32 $(OUT)/init -name '*.d' 2>/dev/null) $(wildcard $(OUT)/asm-offsets.h.d)
+-include $(shell find $(OUT)/o16 $(OUT)/o32 $(OUT)/pi $(OUT)/init -name '*.d' 2>/dev/null) $(wildcard $(OUT)/asm-offsets.h.d)
 
 # For tests that relink the objects with a modified linker script.
 print-link-inputs:

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: LGPL-3.0-or-later
 """Build-time check of what the firmware's objects reference and define.
 
-    checkrefs.py --rt16 A.o16 ... --rt32 B.o32 ... --init C.oinit ... --both D.o16 D.o32 ...
+    checkrefs.py --rt16 A.o16 ... --rt32 B.o32 ... --pi P.opi ... --init C.oinit ...
+                 --both D.o16 D.o32 ...
 
 Run by the Makefile on every link. Fails (exit 1, one line per problem) when:
 
@@ -14,7 +15,14 @@ Run by the Makefile on every link. Fails (exit 1, one line per problem) when:
   * an object built from a source that is built in both modes (--both)
     defines writable data (.data/.bss or COMMON): each mode would get its
     own copy, and the two would silently disagree. Shared state is a runtime
-    variable (DEFINE_RTVAR in a 16-bit-only source; lib/mode.h).
+    variable (DEFINE_RTVAR in a 16-bit-only source; lib/mode.h);
+  * position-independent code (--pi objects, pi32 in src/sources.list,
+    src/lib/pi.h) could go wrong at an address other than its link address:
+    a relocation that is not PC-relative or relative to the GOT base (an
+    absolute address, a GOT entry), a call or jump into code that is not
+    position-independent, an address taken of anything but position-
+    independent code/data, 16-bit runtime data (through RT()) or the
+    runtime data segment's origin (bios_ptr()), or writable data of its own.
 
 The classification comes from src/sources.list through the Makefile."""
 import argparse
@@ -49,7 +57,7 @@ def source_of(obj):
 class Obj:
     def __init__(self, path, region):
         self.path = path
-        self.region = region  # "rt16", "rt32" or "init"
+        self.region = region  # "rt16", "rt32", "pi" or "init"
         self.f = open(path, "rb")
         self.elf = ELFFile(self.f)
         self.sections = [s.name for s in self.elf.iter_sections()]
@@ -123,18 +131,102 @@ def check(objs, both):
             if sym["st_shndx"] == "SHN_COMMON":
                 errors.append("%s is built in both modes but defines the common symbol %s"
                               % (source_of(o.path), sym.name))
+    errors += check_pi(objs, defined)
     return sorted(set(errors))
+
+
+# Relocations position-independent code may carry (i386): PC-relative calls
+# and jumps, the GOT base (call/pop + GOTPC), addresses relative to it.
+PI_PCREL = ("R_386_PC32", "R_386_PLT32")
+PI_OK = PI_PCREL + ("R_386_GOTPC", "R_386_GOTOFF", "R_386_NONE")
+# Linker-script symbols position-independent code may take the address of.
+PI_LINKER_SYMBOLS = {"_r16_data16_start", "_GLOBAL_OFFSET_TABLE_"}
+
+
+def reloc_type_name(elf, rel):
+    from elftools.elf.descriptions import describe_reloc_type
+    return describe_reloc_type(rel["r_info_type"], elf)
+
+
+def check_pi(objs, defined):
+    """The rules for --pi objects (see the module docstring)."""
+    errors = []
+    for o in objs:
+        if o.region != "pi":
+            continue
+        src = source_of(o.path)
+        for sec in o.elf.iter_sections():
+            if is_writable_data(sec.name) and sec["sh_size"]:
+                errors.append("%s is position-independent code but defines writable data (%s, %d bytes): "
+                              "use a runtime variable (RT())" % (src, sec.name, sec["sh_size"]))
+        for sec in o.elf.iter_sections():
+            if not isinstance(sec, RelocationSection):
+                continue
+            target_sec = o.elf.get_section(sec["sh_info"])
+            if target_sec.name.startswith(".debug") or not target_sec["sh_flags"] & 2:  # SHF_ALLOC
+                continue
+            symtab = o.elf.get_section(sec["sh_link"])
+            for rel in sec.iter_relocations():
+                kind = reloc_type_name(o.elf, rel)
+                sym = symtab.get_symbol(rel["r_info_sym"])
+                shndx = sym["st_shndx"]
+                name = sym.name or (o.elf.get_section(shndx).name if isinstance(shndx, int) else "?")
+                where = "%s: position-independent section %s" % (src, target_sec.name)
+                if kind not in PI_OK:
+                    errors.append("%s has a %s relocation against %s: an absolute address or a GOT entry, "
+                                  "wrong when the code runs away from its link address" % (where, kind, name))
+                    continue
+                if kind == "R_386_NONE":
+                    continue
+                if isinstance(shndx, int):
+                    # Defined in this object: a local section or symbol.
+                    if is_writable_data(o.elf.get_section(shndx).name):
+                        errors.append("%s refers to writable data %s of its own" % (where, name))
+                    continue
+                if shndx != "SHN_UNDEF":
+                    continue
+                owner = defined.get(sym.name)
+                if kind == "R_386_GOTPC":
+                    if sym.name != "_GLOBAL_OFFSET_TABLE_":
+                        errors.append("%s: GOTPC relocation against %s" % (where, sym.name))
+                    continue
+                if owner is None:
+                    if sym.name not in PI_LINKER_SYMBOLS:
+                        errors.append("%s refers to the linker-script symbol %s (%s); position-independent "
+                                      "code may only use %s" % (where, sym.name, kind,
+                                                                ", ".join(sorted(PI_LINKER_SYMBOLS))))
+                    continue
+                region, obj = owner
+                if obj.region == "pi":
+                    continue
+                if kind in PI_PCREL:
+                    errors.append("%s calls %s in %s, which is not position-independent (build it pi32, "
+                                  "src/sources.list)" % (where, sym.name, source_of(obj.path)))
+                elif obj.region == "rt16" and not is_16bit_text(obj, sym.name):
+                    continue  # 16-bit runtime data, reached through RT()
+                else:
+                    errors.append("%s takes the address of %s in %s (%s code/data: not reachable "
+                                  "position-independently)" % (where, sym.name, source_of(obj.path), obj.region))
+    return errors
+
+
+def is_16bit_text(obj, name):
+    for sym in obj.symbols:
+        if sym.name == name and isinstance(sym["st_shndx"], int):
+            return obj.elf.get_section(sym["st_shndx"]).name.startswith(".text")
+    return False
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rt16", nargs="*", default=[])
     ap.add_argument("--rt32", nargs="*", default=[])
+    ap.add_argument("--pi", nargs="*", default=[])
     ap.add_argument("--init", nargs="*", default=[])
     ap.add_argument("--both", nargs="*", default=[])
     a = ap.parse_args()
     objs = [Obj(p, "rt16") for p in a.rt16] + [Obj(p, "rt32") for p in a.rt32] + \
-           [Obj(p, "init") for p in a.init]
+           [Obj(p, "pi") for p in a.pi] + [Obj(p, "init") for p in a.init]
     errors = check(objs, set(a.both))
     for o in objs:
         o.close()

@@ -18,7 +18,10 @@ foreign code put there (docs/mode-switching.md, "Interrupts and stacks"):
   runtime 32-bit stack (RT32_STACK_SIZE): the deepest call32 entry point
       (c32_*), with IRQs that yield() lets in nesting on it;
   POST stack (POST_STACK_TOP - 0x500): post_main, with option ROMs and
-      other foreign real-mode code on it.
+      other foreign real-mode code on it;
+  the caller's stack in the BIOS32 entries (src/svc/bios32.S, 1 KiB, what
+      the PCI BIOS specification lets a BIOS ask for): the deepest bios32_*
+      function, plus the entry's frame.
 
 It fails (exit 1) naming the stack, its size, the need and the worst path,
 when a stack is too small, when code recurses, has a frame of unbounded
@@ -47,6 +50,12 @@ IRQ_HANDLERS = ["handle_int08", "handle_int09", "handle_int0e", "handle_int70",
 FOREIGN_RESERVE = 512
 FOREIGN_POST_RESERVE = 4096
 CANARY = 4
+
+# The BIOS32 entries: what they may use of the caller's stack, and what the
+# $PCI entry puts there before the C++ side (the caller's lcall 8, EFLAGS
+# and the Regs16 frame 52, the call 4).
+BIOS32_CALLER_STACK = 1024
+BIOS32_ENTRY = 8 + 52 + 4
 
 # Assembly routines in the call graph (their cost on the caller's stack).
 #   call32 (16-bit side): pushfl, 4 regs, 4 segment regs, GDTR+IDTR (12), retl
@@ -121,11 +130,12 @@ class Analysis:
     """Deepest stack use from each function: its frame plus the deepest
     callee, with the asm routines' fixed costs."""
 
-    def __init__(self, nodes, mode, asm_costs, indirect_fallback=None):
+    def __init__(self, nodes, mode, asm_costs, indirect_fallback=None, only=None):
         self.nodes = nodes
         self.mode = mode
         self.asm = asm_costs
         self.fallback = indirect_fallback
+        self.only = only  # indirect calls reach only these functions (titles)
         self.memo = {}
         self.errors = []
 
@@ -133,6 +143,7 @@ class Analysis:
         for rx, targets in INDIRECT.items():
             if re.search(rx, n.signature):
                 return [t.title for t in self.nodes.values() if t.defined and
+                        (self.only is None or t.title in self.only) and
                         any(re.search(p, t.signature) for p in targets)]
         return None
 
@@ -200,6 +211,8 @@ def main():
     ap.add_argument("--offsets", required=True)
     ap.add_argument("--ci16", nargs="*", default=[])
     ap.add_argument("--ci32", nargs="*", default=[])
+    ap.add_argument("--cipi", nargs="*", default=[],
+                    help="the position-independent objects' graphs (also in --ci32)")
     ap.add_argument("--report", help="write the report here too")
     a = ap.parse_args()
     lay = parse_defines(a.layout)
@@ -239,7 +252,17 @@ def main():
     post = anp.depth("post_main") if "post_main" in g32 else (0, ["post_main missing"])
     needp = post[0] + CANARY
 
-    errors += an16.errors + an32.errors + anp.errors
+    # BIOS32: position-independent code, no trampolines (checkrefs.py).
+    # What it calls indirectly (the log's output callback) is its own.
+    pi_titles = set(t for t, n in load_graph(a.cipi).items() if n.defined)
+    anb = Analysis(g32, "32-bit BIOS32", {}, only=pi_titles)
+    roots_b = sorted(t for t, n in g32.items() if n.defined and re.fullmatch(r"bios32_\w+", t))
+    if not roots_b:
+        errors.append("no bios32_* function (the $PCI entry's C++ side) in the 32-bit call graph")
+    b32 = max([anb.depth(r) for r in roots_b] or [(0, [])], key=lambda x: x[0])
+    needb = BIOS32_ENTRY + b32[0]
+
+    errors += an16.errors + an32.errors + anp.errors + anb.errors
     stacks = [
         ("runtime 16-bit stack", need16, lay["RT_STACK_SIZE"], an16, svc[1],
          "service + 2 nested IRQs (%d each) + foreign %d" % (frame + irq[0], FOREIGN_RESERVE)),
@@ -247,6 +270,8 @@ def main():
          "call32 entry, IRQs via yield() + foreign %d" % FOREIGN_RESERVE),
         ("POST stack", needp, lay["POST_STACK_TOP"] - 0x500, anp, post[1],
          "post_main, option ROMs %d" % FOREIGN_POST_RESERVE),
+        ("BIOS32 caller's stack", needb, BIOS32_CALLER_STACK, anb, b32[1],
+         "$PCI entry frame %d + bios32_*" % BIOS32_ENTRY),
     ]
     lines = []
     for name, need, size, an, path, how in stacks:

@@ -6,6 +6,7 @@
 #include "asm-offsets.h"
 #include "autoconf.h"
 #include "layout.h"
+#include "lib/regs16_asm.h"
 #include "version.h"
 
 /* struct Regs16 (src/lib/regs16.h), as built on the stack below. */
@@ -25,11 +26,7 @@
         .global irqentry_common
 irqentry_common:
         cli
-        pushal
-        pushw %ds
-        pushw %es
-        pushw %fs
-        pushw %gs
+        PUSH_REGS16_GPRS_SEGS
         cld
         movw %ss, %ax
         cmpw $RTDATA_SEG, %ax

@@ -10,7 +10,8 @@
  * source can be built in both modes; 16-bit code is linked at offsets within
  * the F-segment (CS = 0xF000), 16-bit data at offsets within the runtime data
  * segment (DS = SS = RTDATA_SEG). *.o32 are 32-bit runtime objects and
- * *.oinit 32-bit POST-only objects (VMA = flat address). Sections named
+ * *.oinit 32-bit POST-only objects (VMA = flat address), *.opi 32-bit
+ * position-independent runtime objects (with the runtime ones). Sections named
  * .init.* in any 32-bit object (REEF_INIT in lib/mode.h) are POST-only too. */
 #include "layout.h"
 #include "fixed.h"
@@ -27,8 +28,14 @@ SECTIONS
     .rt32text TEXT32_BASE : AT(TEXT32_BASE) {
         rt32_text_start = .;
         *.o32(.text .text.*)
+        /* Position-independent runtime code (*.opi, src/lib/pi.h): the
+         * BIOS32 entries and what they call. Its GOT base lives here too
+         * (the GOT itself stays empty: checkrefs.py allows no GOT entries). */
+        *.opi(.text .text.*)
         . = ALIGN(16);
         *.o32(.rodata .rodata.*)
+        *.opi(.rodata .rodata.*)
+        *(.got.plt .got .igot.plt)
         . = ALIGN(16);
         rt32_text_end = .;
     }

@@ -4,6 +4,7 @@
 #include "hw/ata.h"
 #include "lib/rtvars.h"
 #include "lib/yield.h"
+#include "svc/pcibios.h"
 
 DEFINE_RTVAR(u8, g_video_ready);
 DEFINE_RTVAR(reef::E820Map, g_e820);
@@ -12,3 +13,4 @@ DEFINE_RTVAR(u8, g_post_done);
 DEFINE_RTVAR(u32, g_call32_stack);
 DEFINE_RTVAR(reef::AtaState, g_ata);
 DEFINE_RTVAR(u8, g_irqs_ready);
+DEFINE_RTVAR(u16, g_pir_off);

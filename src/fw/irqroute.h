@@ -5,7 +5,7 @@
 // Pure logic: POST (src/fw/pci.cc), the $PIR and MP tables and the PCI BIOS
 // all read it; the unit tests check it against QEMU's wiring.
 #pragma once
-#include "lib/types.h"
+#include "fw/pci_alloc.h"
 
 namespace reef {
 
@@ -34,6 +34,13 @@ struct IntxRouting {
     // The PIRQ line (0 = A) that pin `pin` (1 = INTA#) of device `dev` on
     // bus 0 drives, or -1 when the pin is not 1-4.
     int line_of(u8 dev, u8 pin) const;
+    // A device number of the chipset itself (no slot): the host bridge (0)
+    // and the PIIX3 (1) on i440FX; the MCH (0) and the ICH9's own numbers
+    // 25-31 on Q35.
+    bool embedded(u8 dev) const {
+        if (chipset == Chipset::kQ35) return dev == 0 || dev >= 25;
+        return dev == 0 || dev == pci_dev(router_bdf);
+    }
     // The ISA IRQ we steer PIRQ line `line` to.
     u8 irq_of_line(int line) const { return pirq::kIrqs[line & 3]; }
     // The ISA IRQ a bus-0 device pin ends up on, or 0xFF when none.

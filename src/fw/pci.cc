@@ -3,6 +3,8 @@
 
 #include "fw/chipset.h"
 #include "fw/e820.h"
+#include "hw/pci_cf8.h"
+#include "hw/pic.h"
 
 #include "lib/io.h"
 #include "lib/log.h"
@@ -13,35 +15,12 @@ namespace {
 
 class Cf8Config final : public PciConfig {
 public:
-    u32 read32(u16 bdf, u8 off) override {
-        select(bdf, off);
-        return IoReg<u32, port::kPciConfData>::read();
-    }
-    void write32(u16 bdf, u8 off, u32 v) override {
-        select(bdf, off);
-        IoReg<u32, port::kPciConfData>::write(v);
-    }
-    u16 read16(u16 bdf, u8 off) override {
-        select(bdf, off);
-        return inw(u16(port::kPciConfData + (off & 2)));
-    }
-    void write16(u16 bdf, u8 off, u16 v) override {
-        select(bdf, off);
-        outw(v, u16(port::kPciConfData + (off & 2)));
-    }
-    u8 read8(u16 bdf, u8 off) override {
-        select(bdf, off);
-        return inb(u16(port::kPciConfData + (off & 3)));
-    }
-    void write8(u16 bdf, u8 off, u8 v) override {
-        select(bdf, off);
-        outb(v, u16(port::kPciConfData + (off & 3)));
-    }
-
-private:
-    static void select(u16 bdf, u8 off) {
-        IoReg<u32, port::kPciConfAddr>::write(0x80000000u | (u32(bdf) << 8) | (off & 0xFC));
-    }
+    u32 read32(u16 bdf, u8 off) override { return cf8::read32(bdf, off); }
+    void write32(u16 bdf, u8 off, u32 v) override { cf8::write32(bdf, off, v); }
+    u16 read16(u16 bdf, u8 off) override { return cf8::read16(bdf, off); }
+    void write16(u16 bdf, u8 off, u16 v) override { cf8::write16(bdf, off, v); }
+    u8 read8(u16 bdf, u8 off) override { return cf8::read8(bdf, off); }
+    void write8(u16 bdf, u8 off, u8 v) override { cf8::write8(bdf, off, v); }
 };
 
 constinit Cf8Config g_cf8;
@@ -49,8 +28,6 @@ PciState g_pci;
 
 constexpr u16 kVendorIntel = pciid::kIntel, kDevPiix3Ide = 0x7010, kDevPiix4Pm = 0x7113,
               kDevIch9Lpc = 0x2918, kDevIch9Smbus = 0x2930;
-// The ELCR (edge/level control) ports for ISA IRQs 0-7 and 8-15.
-constexpr u16 kElcr1 = 0x4D0, kElcr2 = 0x4D1;
 // PIIX IDE: IDE timing registers, bit 15 = decode enable for the channel.
 constexpr u8 kIdeTimPrimary = 0x40, kIdeTimSecondary = 0x42;
 constexpr u16 kIdeDecodeEnable = 0x8000;
@@ -73,12 +50,6 @@ constexpr u8 kIch9SmbHostc = 0x40;
 constexpr u8 kMchPciexbar = 0x60;
 constexpr u32 kEcamBase = 0xB0000000, kEcamSize = 256 * MiB;
 
-void elcr_set_level(u8 irq) {
-    u16 elcr = u16(inb(kElcr1) | (inb(kElcr2) << 8) | (1u << irq));
-    outb(u8(elcr), kElcr1);
-    outb(u8(elcr >> 8), kElcr2);
-}
-
 Chipset detect_chipset(PciConfig& cfg) {
     u32 id = cfg.read32(pci_bdf(0, 0, 0), pcireg::kVendorId);
     if (id == ((u32(pciid::kI440fxDevice) << 16) | pciid::kIntel)) return Chipset::kI440fx;
@@ -96,9 +67,10 @@ void route_intx(PciConfig& cfg) {
         dlog(1, "pci: no known interrupt router; INTx left unrouted\n");
         return;
     }
+    g_pci.intx_routed = true;
     for (int line = 0; line < rt.npirqs; line++) {
         cfg.write8(rt.router_bdf, rt.link_reg(line), rt.irq_of_line(line));
-        elcr_set_level(rt.irq_of_line(line));
+        pic::set_level_triggered(rt.irq_of_line(line));
     }
     for (int i = 0; i < g_pci.ndevices; i++) {
         const PciDevice& d = g_pci.devices[i];
@@ -128,13 +100,13 @@ void chipset_quirks(PciConfig& cfg, const PciDevice& d) {
         cfg.write32(d.bdf, kPiixSmbBase, kPiixSmbIoBase | 1);
         cfg.write8(d.bdf, kPiixSmbHostConfig, u8(cfg.read8(d.bdf, kPiixSmbHostConfig) | 1));
         cfg.write8(d.bdf, pcireg::kInterruptLine, kSciIrq);
-        elcr_set_level(kSciIrq);
+        pic::set_level_triggered(kSciIrq);
     } else if (d.device == kDevIch9Lpc) {
         cfg.write32(d.bdf, kIch9PmBase, kPmIoBase | 1);
         cfg.write8(d.bdf, kIch9AcpiCtrl, kIch9AcpiEnable);  // SCI on IRQ 9
         cfg.write32(d.bdf, kIch9Rcba, kIch9RcbaAddr | kIch9RcbaEnable);
         RT(g_e820).add(kIch9RcbaAddr, kIch9RcbaSize, kE820Reserved);
-        elcr_set_level(kSciIrq);
+        pic::set_level_triggered(kSciIrq);
     } else if (d.device == kDevIch9Smbus) {
         cfg.write8(d.bdf, kIch9SmbHostc, u8(cfg.read8(d.bdf, kIch9SmbHostc) | 1));
     }
@@ -183,6 +155,9 @@ void pci_setup(u64 low_ram_top, const PciQuirk* quirks, int nquirks) {
              pci_fn(b.bdf), b.index, b.kind == BarKind::kIo ? "io " : b.kind == BarKind::kRom ? "rom" : "mem",
              (unsigned long long)b.size, (unsigned long long)b.addr, b.placed ? "" : " (unplaced)");
     }
+    // INTx first: a chipset quirk may give its device another line (the
+    // PIIX4 PM function's is the SCI, IRQ 9).
+    route_intx(cfg);
     // Enable decoding of what was placed, bus mastering for everything but
     // the host bridge, then chipset and device quirks.
     for (int i = 0; i < g_pci.ndevices; i++) {
@@ -203,7 +178,6 @@ void pci_setup(u64 low_ram_top, const PciQuirk* quirks, int nquirks) {
         for (int q = 0; q < nquirks; q++)
             if (quirks[q].match(d)) quirks[q].setup(cfg, d);
     }
-    route_intx(cfg);
     dlog(1, "pci: %d functions on bus 0, %d of %d BARs placed\n", g_pci.ndevices, placed, g_pci.nbars);
 }
 

@@ -17,6 +17,7 @@ struct PciState {
     int nbars;
     PciWindow io, mem;
     Chipset chipset;
+    bool intx_routed;  // the interrupt router was found and programmed
 };
 PciState& pci_state();
 

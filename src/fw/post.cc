@@ -12,6 +12,7 @@
 #include "fw/optionrom.h"
 #include "fw/pci.h"
 #include "fw/platform.h"
+#include "svc/pcibios.h"
 #include "fw/selftest.h"
 #include "fw/shadow.h"
 #include "fw/smp.h"
@@ -109,6 +110,7 @@ extern "C" [[noreturn]] void post_main() {
     post_phase("pci");
     pci_setup(ram.low_top, CONFIG_IGD_PASSTHROUGH ? &kIgdQuirk : nullptr, CONFIG_IGD_PASSTHROUGH ? 1 : 0);
     if (CONFIG_IGD_PASSTHROUGH) igd_pci_done();
+    pcibios_setup();
 
     post_phase("smp");
     smp_setup(pci_hole_start());

@@ -21,6 +21,16 @@ constexpr u8 kMasterBase = 0x08;       // IRQ0-7  -> INT 08h-0Fh
 constexpr u8 kSlaveBase = 0x70;        // IRQ8-15 -> INT 70h-77h
 constexpr u8 kCascadeIrq = 2;
 
+// The ELCR (edge/level control, PIIX3 and ICH9): bit n set = ISA IRQ n is
+// level-triggered, as a PCI interrupt routed to it must be.
+using Elcr1 = IoReg<u8, 0x4D0>;  // IRQ 0-7
+using Elcr2 = IoReg<u8, 0x4D1>;  // IRQ 8-15
+
+[[gnu::always_inline]] inline void set_level_triggered(u8 irq) {
+    if (irq < 8) Elcr1::write(u8(Elcr1::read() | (1u << irq)));
+    else Elcr2::write(u8(Elcr2::read() | (1u << (irq - 8))));
+}
+
 // End of interrupt for an IRQ line (both controllers for IRQ 8-15).
 [[gnu::always_inline]] inline void eoi(u8 irq) {
     if (irq >= 8) SlaveCmd::write(kOcw2Eoi);

@@ -16,8 +16,6 @@ namespace reef {
 namespace {
 constexpr u16 kCom1 = CONFIG_SERIAL_PORT;
 
-void debug_putc(void*, char c) { outb(u8(c), CONFIG_DEBUG_PORT); }
-
 void console_putc(void*, char c) {
     if (c == '\n') {
         serial_putc('\r');
@@ -25,16 +23,9 @@ void console_putc(void*, char c) {
     }
     serial_putc(c);
     screen_putc(c);
-    if (c != '\r') debug_putc(nullptr, c);
+    if (c != '\r') debug_putc(c);
 }
 }  // namespace
-
-void log_write(const char* fmt, ...) {
-    __builtin_va_list ap;
-    __builtin_va_start(ap, fmt);
-    vformat(debug_putc, nullptr, fmt, ap);
-    __builtin_va_end(ap);
-}
 
 void serial_init() {
     if (!CONFIG_SERIAL_CONSOLE) return;

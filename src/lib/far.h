@@ -4,13 +4,17 @@
 //   16-bit: through FS with an explicit segment; DS/ES/SS are left alone
 //           (gcc assumes DS == ES == SS).
 //   32-bit: seg:off is just the flat address seg*16 + off.
+//   position-independent 32-bit code (REEF_PI, the BIOS32 entries): seg is
+//           a protected-mode selector of the caller's, off a 32-bit offset,
+//           through FS as in 16-bit code (src/svc/bios32.S gives the caller
+//           back its FS); far_copy_* do not exist there.
 #pragma once
 #include "lib/mode.h"
 #include "lib/regs16.h"
 
 namespace reef {
 
-#if defined(REEF_MODE16)
+#if defined(REEF_MODE16) || defined(REEF_PI)
 
 template <unsigned N> struct UintOf;
 template <> struct UintOf<1> { using type = u8; };
@@ -32,10 +36,12 @@ template <class T> [[gnu::always_inline]] inline void far_write(u16 seg, u32 off
                  : "=m"(*reinterpret_cast<U*>(off))
                  : "r"(seg), "q"(v));
 }
+#if defined(REEF_MODE16)
 // Byte copies between DS-relative memory and seg:off.
 void far_copy_from(void* dst, u16 seg, u16 off, u16 len);
 void far_copy_to(u16 seg, u16 off, const void* src, u16 len);
 void far_fill(u16 seg, u16 off, u8 val, u16 len);
+#endif
 
 #elif defined(REEF_MODE32)
 

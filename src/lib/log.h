@@ -11,6 +11,10 @@
 
 namespace reef {
 void log_write(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+#if defined(REEF_FIRMWARE)
+// One character to the debug port (what log_write writes through).
+void debug_putc(char c);
+#endif
 #if defined(REEF_HOST)
 // Installed by the tests; receives one formatted line per dlog() call.
 extern void (*host_log_hook)(int level, const char* line);

@@ -14,6 +14,14 @@
 #define REEF_FIRMWARE 1
 #include "autoconf.h"
 #endif
+// REEF_PI (with REEF_MODE32): position-independent 32-bit code (pi32 in
+// src/sources.list, src/lib/pi.h). It may run at its link address (called
+// from POST or call32 code) or anywhere else with the same layout around it
+// (the BIOS32 entries under 32-bit Linux run at PAGE_OFFSET + physical):
+// RT() and bios_ptr() below give addresses that hold in both cases.
+#if defined(REEF_PI) && !defined(REEF_MODE32)
+#error "REEF_PI goes with REEF_MODE32"
+#endif
 
 #include "layout.h"
 
@@ -33,6 +41,21 @@ namespace reef {
 template <class T> [[gnu::always_inline]] inline T* rt_flat(T* p) {
     return reinterpret_cast<T*>(RTDATA_BASE + reinterpret_cast<uintptr_t>(p));
 }
+}  // namespace reef
+#endif
+
+#if defined(REEF_PI)
+// Offset 0 of the runtime data segment (src/rom.ld.S), physical RTDATA_BASE:
+// its run-time address minus 0 is how far this code runs from where it was
+// linked (0 when called at its link address, PAGE_OFFSET under Linux).
+extern "C" char _r16_data16_start[];
+namespace reef {
+// How far the code runs from its link address.
+[[gnu::always_inline]] inline uintptr_t pi_delta() { return reinterpret_cast<uintptr_t>(_r16_data16_start); }
+// Where physical address `pa` of the BIOS area (0xE0000-0xFFFFF) is
+// reached from here, and the physical address of something reached here.
+[[gnu::always_inline]] inline u8* bios_ptr(u32 pa) { return reinterpret_cast<u8*>(pi_delta() + pa); }
+[[gnu::always_inline]] inline u32 bios_phys(const void* p) { return u32(reinterpret_cast<uintptr_t>(p) - pi_delta()); }
 }  // namespace reef
 #endif
 

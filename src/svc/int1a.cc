@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 // INT 1Ah: the tick counter (00h/01h) and the RTC clock, date and alarm
-// (02h-07h), in the RTC's own format (BCD or binary, per status B).
+// (02h-07h), in the RTC's own format (BCD or binary, per status B); the PCI
+// BIOS (B1xxh, src/svc/pcibios.cc).
 #include "hw/cmos.h"
 #include "hw/pic.h"
 #include "lib/bda.h"
 #include "lib/io.h"
 #include "lib/log.h"
 #include "svc/handlers.h"
+#include "svc/pcibios.h"
 
 namespace reef {
 namespace {
@@ -115,6 +117,9 @@ HANDLER(handle_int1a) {
     case 0x07:
         wr(kStatusB, u8(rd(kStatusB) & ~kBAlarmIrq));
         r->ok();
+        break;
+    case pcibios::kFunctionId:
+        pcibios_call(r);
         break;
     default:
         r->set_cf();

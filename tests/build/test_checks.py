@@ -9,7 +9,9 @@ build (that is the first test):
 * scripts/stackcheck.py: a 16-bit service calls a function with a 4 KiB
   frame: the runtime 16-bit stack is too small, and the path is named;
 * scripts/checkrefs.py: runtime 32-bit code calls POST-only code;
-* scripts/checkrefs.py: a source built in both modes defines writable data."""
+* scripts/checkrefs.py: a source built in both modes defines writable data;
+* scripts/checkrefs.py: position-independent code (the BIOS32 entries) that
+  calls code that is not, or uses an absolute address."""
 import os
 import shutil
 import subprocess
@@ -18,7 +20,7 @@ import pytest
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 WORK = os.path.join(ROOT, "out", "broken-trees")
-BUILD_DIRS = ["o16", "o32", "init"]
+BUILD_DIRS = ["o16", "o32", "pi", "init"]
 BUILD_FILES = ["autoconf.h", "version.h", "asm-offsets.h", "asm-offsets.h.d", "rom.ld"]
 
 
@@ -106,3 +108,23 @@ def test_writable_data_in_a_file_built_in_both_modes_fails(built):
     rc, out = build_broken(built, "bothdata", "src/hw/timer.cc", edit)
     assert rc != 0, out
     assert "checkrefs: ERROR: src/hw/timer is built in both modes but defines writable data" in out, out
+
+
+def test_position_independent_code_calling_other_code_fails(built):
+    def edit(s):
+        s = s.replace('#include "lib/log.h"\n', '#include "lib/log.h"\n#include "lib/console.h"\n', 1)
+        return s.replace("void pcibios_call(Regs16* r) {\n",
+                         "void pcibios_call(Regs16* r) {\n    console_printf(\"x\");\n", 1)
+    rc, out = build_broken(built, "picall", "src/svc/pcibios.cc", edit)
+    assert rc != 0, out
+    assert "checkrefs: ERROR: src/svc/pcibios: position-independent section .text._ZN4reef12pcibios_callEPNS_" \
+           "6Regs16E calls _ZN4reef14console_printfEPKcz in src/lib/console, which is not " \
+           "position-independent" in out, out
+
+
+def test_position_independent_code_with_an_absolute_address_fails(built):
+    edit = lambda s: s.replace("leal pcibios32_entry@GOTOFF(%ecx), %edx", "movl $pcibios32_entry, %edx", 1)
+    rc, out = build_broken(built, "piabs", "src/svc/bios32.S", edit)
+    assert rc != 0, out
+    assert "checkrefs: ERROR: src/svc/bios32: position-independent section .text.bios32 has a R_386_32 " \
+           "relocation against pcibios32_entry" in out, out

@@ -90,8 +90,6 @@
  * Nothing here depends on INT 10h/14h for output.
  */
 
-#define COM1            0x3f8
-#define DEBUG_EXIT      0x501
 
 #define CFG             0x7e00
 #define CFG_TOTAL       (CFG + 0x08)
@@ -121,7 +119,6 @@
 #define M_CFG1          0x31474643      /* "CFG1" */
 #define M_RAM1          0x314d4152      /* "RAM1" */
 #define M_SMAP          0x534d4150
-#define LB_SIZE         400
 
         .code16
 
@@ -129,139 +126,18 @@
  * Macros
  * ====================================================================== */
 
-/* string literal in .rodata, address into a register */
-.macro STRP reg, text
-        .pushsection .rodata
-.Ls\@:  .asciz "\text"
-        .popsection
-        mov     $.Ls\@, \reg
-.endm
-
-/* start a check line for service id */
-.macro CHECK id
-        STRP    %si, "\id"
-        call    test_begin
-.endm
-
-.macro TEND
-        call    test_end
-.endm
-
-/* append text to the current line (registers preserved) */
-.macro NOTE text
-        push    %si
-        STRP    %si, "\text"
-        call    lb_str
-        pop     %si
-.endm
-
-/* append a 32-bit value in hex / decimal (registers preserved) */
-.macro HEX val, digits=0
-        pushal
-        movl    \val, %eax
-        mov     $\digits, %cl
-        call    lb_hex
-        popal
-.endm
-.macro HEXB val
-        pushal
-        movzbl  \val, %eax
-        mov     $2, %cl
-        call    lb_hex
-        popal
-.endm
-.macro HEXW val
-        pushal
-        movzwl  \val, %eax
-        mov     $4, %cl
-        call    lb_hex
-        popal
-.endm
-.macro DECN val
-        pushal
-        movl    \val, %eax
-        call    lb_dec
-        popal
-.endm
-
-/* mark the current check failed with a reason (registers preserved) */
-.macro FAIL text
-        push    %si
-        STRP    %si, "\text"
-        call    t_fail
-        pop     %si
-.endm
-
-/* continue if condition cc holds, else FAIL text */
-.macro OKIF cc, text
-        j\cc    .Lok\@
-        FAIL    "\text"
-.Lok\@:
-.endm
-
-/* 32-bit got == want, else FAIL with both values; CF=1 on mismatch */
-.macro EQ got, want, text
-        .pushsection .rodata
-.Le\@:  .asciz "\text"
-        .popsection
-        pushl   \want
-        pushl   \got
-        pushw   $.Le\@
-        call    chk_eq
-.endm
-
-/* unsigned lo <= val <= hi, else FAIL; CF=1 on failure */
-.macro RANGE val, lo, hi, text
-        .pushsection .rodata
-.Le\@:  .asciz "\text"
-        .popsection
-        pushl   \hi
-        pushl   \lo
-        pushl   \val
-        pushw   $.Le\@
-        call    chk_range
-.endm
-
-/* software interrupt, then snapshot all registers and flags into r_* */
-.macro INTX n
-        int     $\n
-        call    save_regs
-.endm
-
-/* raw line on serial */
-.macro SAY text
-        push    %si
-        STRP    %si, "\text\r\n"
-        call    puts
-        pop     %si
-.endm
+#include "report.inc"
 
 /* ask the harness for keys */
 .macro WAITKEY keys
         SAY     "WAITKEY \keys"
 .endm
 
-#define CF_SET          testb $1, r_flags
-#define ZF_SET          testb $0x40, r_flags
-
 /* ======================================================================
  * MBR (LBA 0, runs at 0:7C00)
  * ====================================================================== */
         .section .mbr, "ax"
-        .globl  _start
-_start:
-        cli
-        xor     %ax, %ax
-        mov     %ax, %ds
-        mov     %ax, %es
-        mov     %ax, %ss
-        mov     $0x7c00, %sp
-        ljmp    $0, $mbr_main
-mbr_main:
-        cld
-        sti
-        mov     %dl, boot_dl
-        call    uart_init
+        MBR_START
         /* INT 13h AH=02h: config + state + program, CHS 0/0/2 -> 0:7E00 */
         mov     $LOAD_SECTORS, %ax
         mov     $0x02, %ah
@@ -288,68 +164,7 @@ mbr_main:
         call    puts
         jmp     qemu_exit
 
-uart_init:
-        mov     $COM1+1, %dx
-        xor     %al, %al
-        out     %al, %dx                /* IER: no interrupts */
-        mov     $COM1+3, %dx
-        mov     $0x80, %al
-        out     %al, %dx                /* DLAB */
-        mov     $COM1, %dx
-        mov     $1, %al
-        out     %al, %dx                /* 115200 */
-        inc     %dx
-        xor     %al, %al
-        out     %al, %dx
-        mov     $COM1+3, %dx
-        mov     $0x03, %al
-        out     %al, %dx                /* 8N1 */
-        mov     $COM1+2, %dx
-        mov     $0x07, %al
-        out     %al, %dx                /* FIFO on, cleared */
-        mov     $COM1+4, %dx
-        mov     $0x03, %al
-        out     %al, %dx                /* DTR, RTS */
-        ret
-
-/* AL -> COM1 (polls LSR bit 5); preserves registers */
-putc:
-        push    %dx
-        push    %ax
-        push    %cx
-        mov     $COM1+5, %dx
-        mov     $0xffff, %cx
-1:      in      %dx, %al
-        test    $0x20, %al
-        jnz     2f
-        loop    1b
-2:      pop     %cx
-        pop     %ax
-        mov     $COM1, %dx
-        out     %al, %dx
-        pop     %dx
-        ret
-
-/* DS:SI zero-terminated -> COM1; preserves registers */
-puts:
-        push    %si
-        push    %ax
-1:      lodsb
-        test    %al, %al
-        jz      2f
-        call    putc
-        jmp     1b
-2:      pop     %ax
-        pop     %si
-        ret
-
-qemu_exit:
-        mov     $DEBUG_EXIT, %dx
-        mov     $0x01, %al
-        out     %al, %dx
-        cli
-3:      hlt
-        jmp     3b
+#include "report_mbr.inc"
 
 mbr_fail_msg:
         .asciz  "FAIL int13.02 boot load of the payload (INT 13h AH=02h) failed\r\n"
@@ -714,42 +529,6 @@ t_int12:
  * INT 13h helpers
  * ====================================================================== */
 
-/* registers after INTX */
-save_regs:
-        pushf
-        mov     %eax, %cs:r_eax
-        mov     %ebx, %cs:r_ebx
-        mov     %ecx, %cs:r_ecx
-        mov     %edx, %cs:r_edx
-        mov     %esi, %cs:r_esi
-        mov     %edi, %cs:r_edi
-        mov     %ebp, %cs:r_ebp
-        mov     %ds, %cs:r_ds
-        mov     %es, %cs:r_es
-        pop     %cs:r_flags
-        push    %cs:r_flags
-        push    %ax
-        xor     %ax, %ax
-        mov     %ax, %ds
-        pop     %ax
-        popf
-        ret
-
-/* expectation helpers on the last INTX */
-cf0:    CF_SET
-        jz      1f
-        FAIL    "CF=1 AH="
-        HEXB    r_eax+1
-1:      ret
-cf1:    CF_SET
-        jnz     1f
-        FAIL    "CF=0 (error expected)"
-1:      ret
-ah0:    cmpb    $0, r_eax+1
-        je      1f
-        FAIL    "AH="
-        HEXB    r_eax+1
-1:      ret
 ok13:   call    cf0
         jmp     ah0
 
@@ -3433,236 +3212,7 @@ t_int16:
 4:      TEND
         ret
 
-/* ======================================================================
- * Line buffer and reporting
- * ====================================================================== */
-test_begin:
-        mov     %si, t_id
-        movb    $0, t_failed
-        movw    $0, lb_len
-        movb    $0, lb_direct
-        ret
-
-/* SI = reason */
-t_fail:
-        pushal
-        movb    $1, t_failed
-        push    %si
-        mov     $s_bang, %si
-        call    lb_str
-        pop     %si
-        call    lb_str
-        popal
-        ret
-
-test_end:
-        pushal
-        cmpb    $0, t_failed
-        jne     1f
-        incw    n_pass
-        mov     $s_pass, %si
-        jmp     2f
-1:      incw    n_fail
-        mov     $s_fail, %si
-2:      call    puts
-        mov     t_id, %si
-        call    puts
-        mov     $' ', %al
-        call    putc
-        mov     $lb, %si
-        mov     lb_len, %cx
-        jcxz    4f
-3:      lodsb
-        call    putc
-        loop    3b
-4:      mov     $s_crlf, %si
-        call    puts
-        movw    $0, lb_len
-        popal
-        ret
-
-/* AL -> line buffer (or straight to serial when lb_direct) */
-lb_putc:
-        cmpb    $0, lb_direct
-        jne     putc
-        push    %bx
-        mov     lb_len, %bx
-        cmp     $LB_SIZE, %bx
-        jae     1f
-        mov     %al, lb(%bx)
-        incw    lb_len
-1:      pop     %bx
-        ret
-
-lb_str:
-        push    %si
-        push    %ax
-1:      lodsb
-        test    %al, %al
-        jz      2f
-        call    lb_putc
-        jmp     1b
-2:      pop     %ax
-        pop     %si
-        ret
-
-/* EAX in hex with CL digits (0 = as many as needed), "0x" prefix */
-lb_hex:
-        pushal
-        push    %eax
-        mov     $'0', %al
-        call    lb_putc
-        mov     $'x', %al
-        call    lb_putc
-        pop     %eax
-        movzbw  %cl, %bx
-        test    %bx, %bx
-        jnz     2f
-        mov     $8, %bx
-        mov     %eax, %edx
-1:      cmp     $1, %bx
-        je      2f
-        test    $0xf0000000, %edx
-        jnz     2f
-        shl     $4, %edx
-        dec     %bx
-        jmp     1b
-2:      call    lb_hexd
-        popal
-        ret
-
-/* EAX, BX hex digits (1..8), no prefix */
-lb_hexd:
-        pushal
-        mov     $8, %cx
-        sub     %bx, %cx
-        shl     $2, %cx
-        shl     %cl, %eax
-1:      rol     $4, %eax
-        push    %ax
-        and     $0x0f, %al
-        add     $'0', %al
-        cmp     $'9', %al
-        jbe     2f
-        add     $'a' - '9' - 1, %al
-2:      call    lb_putc
-        pop     %ax
-        dec     %bx
-        jnz     1b
-        popal
-        ret
-
-/* EDX:EAX in hex, minimal digits */
-lb_hex64:
-        pushal
-        test    %edx, %edx
-        jnz     1f
-        xor     %cl, %cl
-        call    lb_hex
-        popal
-        ret
-1:      push    %eax
-        mov     %edx, %eax
-        xor     %cl, %cl
-        call    lb_hex
-        pop     %eax
-        mov     $8, %bx
-        call    lb_hexd
-        popal
-        ret
-
-/* EAX unsigned decimal */
-lb_dec:
-        pushal
-        mov     $10, %ecx
-        xor     %bx, %bx
-1:      xor     %edx, %edx
-        div     %ecx
-        push    %dx
-        inc     %bx
-        test    %eax, %eax
-        jnz     1b
-2:      pop     %ax
-        add     $'0', %al
-        call    lb_putc
-        dec     %bx
-        jnz     2b
-        popal
-        ret
-
-/* EAX decimal straight to serial */
-ser_dec:
-        push    %bx
-        mov     lb_direct, %bl
-        movb    $1, lb_direct
-        call    lb_dec
-        mov     %bl, lb_direct
-        pop     %bx
-        ret
-
-/* stack: [bp+4] msg, [bp+6] got, [bp+10] want; CF=1 on mismatch */
-chk_eq:
-        push    %bp
-        mov     %sp, %bp
-        pushal
-        mov     6(%bp), %eax
-        cmp     10(%bp), %eax
-        je      1f
-        mov     4(%bp), %si
-        call    t_fail
-        NOTE    " got="
-        mov     6(%bp), %eax
-        xor     %cl, %cl
-        call    lb_hex
-        NOTE    " want="
-        mov     10(%bp), %eax
-        call    lb_hex
-        popal
-        pop     %bp
-        stc
-        ret     $10
-1:      popal
-        pop     %bp
-        clc
-        ret     $10
-
-/* stack: [bp+4] msg, [bp+6] val, [bp+10] lo, [bp+14] hi */
-chk_range:
-        push    %bp
-        mov     %sp, %bp
-        pushal
-        mov     6(%bp), %eax
-        cmp     10(%bp), %eax
-        jb      1f
-        cmp     14(%bp), %eax
-        ja      1f
-        popal
-        pop     %bp
-        clc
-        ret     $14
-1:      mov     4(%bp), %si
-        call    t_fail
-        NOTE    " got="
-        mov     6(%bp), %eax
-        xor     %cl, %cl
-        call    lb_hex
-        NOTE    " want="
-        mov     10(%bp), %eax
-        call    lb_hex
-        NOTE    ".."
-        mov     14(%bp), %eax
-        call    lb_hex
-        popal
-        pop     %bp
-        stc
-        ret     $14
-
-        .section .rodata
-s_pass: .asciz  "PASS "
-s_fail: .asciz  "FAIL "
-s_bang: .asciz  " !"
-s_crlf: .asciz  "\r\n"
-s_done: .asciz  "DONE "
+#include "report_text.inc"
 
         .section .trailer, "a"
 trailer_magic:
@@ -3677,24 +3227,6 @@ boot_dl:        .skip 1
 drive:          .skip 1
 mbr_flags:      .skip 2
 mbr_ax:         .skip 2
-n_pass:         .skip 2
-n_fail:         .skip 2
-        .align  4
-r_eax:          .skip 4
-r_ebx:          .skip 4
-r_ecx:          .skip 4
-r_edx:          .skip 4
-r_esi:          .skip 4
-r_edi:          .skip 4
-r_ebp:          .skip 4
-r_ds:           .skip 2
-r_es:           .skip 2
-r_flags:        .skip 2
-t_id:           .skip 2
-t_failed:       .skip 1
-lb_direct:      .skip 1
-lb_len:         .skip 2
-lb:             .skip LB_SIZE
         .align  4
 total_lo:       .skip 4
 total_hi:       .skip 4

@@ -100,6 +100,33 @@ def disk_args(image, iface="ide", machine="pc", media="disk", drive_opts="", ind
     raise ValueError("unknown disk interface %r (known: %s)" % (iface, ", ".join(DISK_IFACES)))
 
 
+PAYLOADS = os.path.join(ROOT, "tests", "payloads")
+PAYLOAD_BUILD = os.path.join(OUT, "payloads")
+
+
+def build_payload(name, extra_deps=()):
+    """Assembles and links tests/payloads/<name>.S with <name>.ld into
+    out/payloads/<name>.bin (cached: rebuilt when the source, the linker
+    script, the shared reporting kit tests/payloads/*.inc or one of
+    `extra_deps` is newer); returns its path."""
+    os.makedirs(PAYLOAD_BUILD, exist_ok=True)
+    src = os.path.join(PAYLOADS, name + ".S")
+    lds = os.path.join(PAYLOADS, name + ".ld")
+    binary = os.path.join(PAYLOAD_BUILD, name + ".bin")
+    deps = [src, lds] + [os.path.join(PAYLOADS, f) for f in os.listdir(PAYLOADS) if f.endswith(".inc")]
+    deps += list(extra_deps)
+    if os.path.exists(binary) and all(os.path.getmtime(binary) >= os.path.getmtime(d) for d in deps):
+        return binary
+    obj = os.path.join(PAYLOAD_BUILD, name + ".o")
+    elf = os.path.join(PAYLOAD_BUILD, name + ".elf")
+    for cmd in (["gcc", "-m32", "-c", src, "-o", obj],
+                ["ld", "-m", "elf_i386", "--no-warn-rwx-segments", "-T", lds, obj, "-o", elf],
+                ["objcopy", "-O", "binary", elf, binary + ".tmp"]):
+        subprocess.run(cmd, check=True)
+    os.replace(binary + ".tmp", binary)
+    return binary
+
+
 def build_sector(directory, source, disk_size=64 * 1024):
     """Assembles a 16-bit boot sector (GNU as source, linked at 0x7C00) into
     directory/sector.img, padded with zeros to `disk_size` bytes."""

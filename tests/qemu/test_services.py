@@ -25,23 +25,18 @@ tests/payloads/README.md).
 import os
 import re
 import struct
-import subprocess
 import sys
 import time
 
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from reefqemu import OUT, ROOT, SEABIOS, Qemu, disk_args  # noqa: E402
+import reefqemu  # noqa: E402
+from reefqemu import SEABIOS, Qemu, disk_args  # noqa: E402
 
-PAYLOAD_DIR = os.path.join(ROOT, "tests", "payloads")
-SRC = os.path.join(PAYLOAD_DIR, "services.S")
-LDS = os.path.join(PAYLOAD_DIR, "services.ld")
-BUILD = os.path.join(OUT, "payloads")
-BIN = os.path.join(BUILD, "services.bin")
-IMG = os.path.join(BUILD, "services.img")
+IMG = os.path.join(reefqemu.PAYLOAD_BUILD, "services.img")
 
-BIOS = os.environ.get("REEF_BIOS", os.path.join(OUT, "bios.bin"))
+BIOS = os.environ.get("REEF_BIOS", reefqemu.REEF_BIOS)
 
 # ---- machine and disk: the payload gets these through the config sector --
 MEM_MIB = 128
@@ -73,7 +68,7 @@ def qemu_args(img, machine="pc", iface="ide"):
 
 
 def image_path(machine, iface):
-    return IMG if (machine, iface) == ("pc", "ide") else os.path.join(BUILD, "services-%s-%s.img" % (machine, iface))
+    return IMG if (machine, iface) == ("pc", "ide") else os.path.join(reefqemu.PAYLOAD_BUILD, "services-%s-%s.img" % (machine, iface))
 
 # Every service id the payload must report.  A missing id fails.
 EXPECTED_IDS = [
@@ -112,23 +107,10 @@ LINE_RE = re.compile(r"^(PASS|FAIL) (\S+)(?: (.*))?$")
 WROTE_RE = re.compile(r"^WROTE lba=0x([0-9a-f]+) n=(\d+) tag=0x([0-9a-f]+)$")
 
 
-# ---- build ---------------------------------------------------------------
+# ---- build ----------------------------------------------------------------
 def build_payload():
-    """Assemble and link services.S into out/payloads/services.bin (cached)."""
-    os.makedirs(BUILD, exist_ok=True)
-    deps = [SRC, LDS, os.path.abspath(__file__)]
-    if os.path.exists(BIN) and all(
-            os.path.getmtime(BIN) >= os.path.getmtime(d) for d in deps):
-        return BIN
-    obj = os.path.join(BUILD, "services.o")
-    elf = os.path.join(BUILD, "services.elf")
-    for cmd in (["gcc", "-m32", "-c", SRC, "-o", obj],
-                ["ld", "-m", "elf_i386", "--no-warn-rwx-segments", "-T", LDS,
-                 obj, "-o", elf],
-                ["objcopy", "-O", "binary", elf, BIN + ".tmp"]):
-        subprocess.run(cmd, check=True)
-    os.replace(BIN + ".tmp", BIN)
-    return BIN
+    """services.S into out/payloads/services.bin (cached)."""
+    return reefqemu.build_payload("services", [os.path.abspath(__file__)])
 
 
 def bcd(v):
