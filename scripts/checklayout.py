@@ -4,7 +4,7 @@
 
     checklayout.py bios.elf bios.bin [bios.map]
 
-Fails (exit 1, one line per problem) when the image is not exactly 128 KiB,
+Fails (exit 1, one line per problem) when the image is not exactly 256 KiB,
 when a section overflows or overlaps another, or when any IBM-compatible
 fixed entry point or table is not where software expects it: the checks read
 the bytes of the finished image and the linker's symbols, independently of
@@ -14,8 +14,9 @@ import re
 import subprocess
 import sys
 
-ROM_SIZE = 0x20000
-ROM_BASE = 0xE0000
+IMAGE_SIZE = 0x40000      # the file; its load addresses run from IMAGE_BASE
+IMAGE_BASE = 0xC0000      # first half: POST-only code and data (high alias only)
+ROM_BASE = 0xE0000        # second half: the runtime BIOS, also at 0xE0000
 FSEG = 0xF0000
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
@@ -80,13 +81,13 @@ def fixed_area_bytes(mapfile):
 def check(elf, binfile, mapfile):
     errors = []
     img = open(binfile, "rb").read()
-    if len(img) != ROM_SIZE:
-        errors.append("image is %d bytes, must be exactly %d (128 KiB)" % (len(img), ROM_SIZE))
+    if len(img) != IMAGE_SIZE:
+        errors.append("image is %d bytes, must be exactly %d (256 KiB)" % (len(img), IMAGE_SIZE))
         return errors, None
     syms = symbols(elf)
 
     def fbyte(off, n=1):
-        pos = FSEG - ROM_BASE + off
+        pos = FSEG - IMAGE_BASE + off
         return img[pos:pos + n]
 
     for off, what, kind, arg in fixed_entries():
@@ -126,8 +127,12 @@ def check(elf, binfile, mapfile):
     secs = sections(elf)
     loaded = sorted((lma, lma + size, name) for name, vma, lma, size, load in secs if load and size)
     for lo, hi, name in loaded:
-        if lo < ROM_BASE or hi > ROM_BASE + ROM_SIZE:
+        if lo < IMAGE_BASE or hi > IMAGE_BASE + IMAGE_SIZE:
             errors.append("section %s [%05x-%05x) lies outside the ROM image" % (name, lo, hi))
+        post = name in (".init32", ".initdata")
+        if post != (hi <= ROM_BASE):
+            errors.append("section %s [%05x-%05x) is in the wrong half of the image (POST-only code and data "
+                          "below %05x, the runtime from there)" % (name, lo, hi, ROM_BASE))
     for (lo1, hi1, n1), (lo2, hi2, n2) in zip(loaded, loaded[1:]):
         if lo2 < hi1:
             errors.append("sections %s and %s overlap at %05x" % (n1, n2, lo2))
@@ -149,8 +154,8 @@ def check(elf, binfile, mapfile):
         "used": used,
         "rt32": rt32,
         "init": init,
-        "text32": rt32 + init,
-        "text32_limit": syms["rtdata_chunk_start"] - ROM_BASE,
+        "rt32_limit": syms["rtdata_chunk_start"] - ROM_BASE,
+        "init_limit": ROM_BASE - IMAGE_BASE,
         "data": data,
         "bss": sizes.get(".bss16", 0) + sizes.get(".rt32bss", 0) + sizes.get(".stacks", 0),
         "rtdata_size": syms["rtdata_chunk_size"],
@@ -173,10 +178,10 @@ def main():
         print("checklayout: the image layout is broken (%d problem%s); see src/rom.ld.S"
               % (len(errors), "" if len(errors) == 1 else "s"), file=sys.stderr)
         sys.exit(1)
-    print("  IMAGE   %d of %d bytes used (%.1f%%): 32-bit code %d (of %d: runtime %d, POST-only %d), "
-          "runtime data %d + bss/stacks %d (of %d), 16-bit code %d, fixed entries %s; fseg pool %d free"
-          % (rep["used"], ROM_SIZE, 100.0 * rep["used"] / ROM_SIZE, rep["text32"], rep["text32_limit"],
-             rep["rt32"], rep["init"], rep["data"], rep["bss"], rep["rtdata_size"], rep["text16"],
+    print("  IMAGE   %d of %d bytes used (%.1f%%): POST-only code+data %d (of %d); runtime: 32-bit code %d "
+          "(of %d), data %d + bss/stacks %d (of %d), 16-bit code %d, fixed entries %s; fseg pool %d free"
+          % (rep["used"], IMAGE_SIZE, 100.0 * rep["used"] / IMAGE_SIZE, rep["init"], rep["init_limit"],
+             rep["rt32"], rep["rt32_limit"], rep["data"], rep["bss"], rep["rtdata_size"], rep["text16"],
              rep["fixed"] if rep["fixed"] is not None else "?", rep["fseg_pool"]))
 
 

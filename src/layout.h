@@ -5,14 +5,24 @@
 #ifndef REEF_LAYOUT_H
 #define REEF_LAYOUT_H
 
-/* The ROM image: 128 KiB, mapped by QEMU at 4 GiB - 128 KiB and at 0xE0000. */
+/* The image file: 256 KiB, mapped by QEMU at 4 GiB - 256 KiB (the high
+ * alias). Its first half holds the POST-only code and data, which run in place
+ * from the high alias and are never copied; linked with load addresses
+ * 0xC0000-0xDFFFF so that one objcopy produces the whole file. */
+#define IMAGE_SIZE        0x40000
+#define IMAGE_HIGH_BASE   0xFFFC0000
+#define POST_IMAGE_BASE   0xC0000
+#define POST_IMAGE_LIMIT  0xE0000
+
+/* Its second half, the runtime BIOS: QEMU also maps it at 0xE0000 (the low
+ * alias, switched to shadow RAM by the PAM registers). */
 #define ROM_SIZE          0x20000
 #define ROM_BASE          0xE0000
 #define ROM_HIGH_BASE     0xFFFE0000
+/* high-alias address = load address + ROM_HIGH_DELTA, for both halves */
 #define ROM_HIGH_DELTA    (ROM_HIGH_BASE - ROM_BASE)
 
-/* E-segment, low 48 KiB: 32-bit code. Runtime code (read-only after POST)
- * first, then the POST-only code, which runs in place from the high alias. */
+/* E-segment, low 48 KiB: the runtime 32-bit code (read-only after POST). */
 #define TEXT32_BASE       0xE0000
 #define TEXT32_LIMIT      0xEC000
 

@@ -39,9 +39,9 @@ SECTIONS
         . = ALIGN(16);
         rt32_text_end = .;
     }
-    /* POST-only code and rodata: never copied, run in place from the ROM's
-     * high alias below 4 GiB (VMA = LMA + ROM_HIGH_DELTA). */
-    .init32 (rt32_text_end + ROM_HIGH_DELTA) : AT(rt32_text_end) {
+    /* POST-only code and rodata: the image's first half, never copied, run
+     * in place from the high alias below 4 GiB (VMA = LMA + ROM_HIGH_DELTA). */
+    .init32 (POST_IMAGE_BASE + ROM_HIGH_DELTA) : AT(POST_IMAGE_BASE) {
         init_text_start = .;
         KEEP(*(.text.entry32))
         *.oinit(.text .text.*)
@@ -68,7 +68,7 @@ SECTIONS
         . = ALIGN(16);
         initbss_end = .;
     }
-    text32_lma_end = LOADADDR(.initdata) + SIZEOF(.initdata);
+    post_image_end = LOADADDR(.initdata) + SIZEOF(.initdata);
     initdata_load = LOADADDR(.initdata) + ROM_HIGH_DELTA;
 
     /* ---- E-segment top: the runtime data chunk (writable after POST) ----
@@ -143,7 +143,8 @@ SECTIONS
     fseg_pool_end = _r16_fixed_start + FSEG_BASE;
     tmplow_start = ALIGN(initbss_end, 4096);
 
-    ASSERT(text32_lma_end <= TEXT32_LIMIT, "layout: 32-bit code (runtime + POST) overflows into the runtime data chunk")
+    ASSERT(rt32_text_end <= TEXT32_LIMIT, "layout: runtime 32-bit code overflows into the runtime data chunk")
+    ASSERT(post_image_end <= POST_IMAGE_LIMIT, "layout: POST-only code and data overflow the image's first half")
     ASSERT(_r16_rt32_stack_top <= RTDATA_SIZE, "layout: runtime data + stacks exceed the runtime data chunk")
     ASSERT(_r16_text16_end <= FIXED_AREA_START, "layout: 16-bit code overflows into the fixed entry area")
     ASSERT(initbss_end <= INIT_DATA_LIMIT, "layout: POST data overflows its conventional-memory area")

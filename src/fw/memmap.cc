@@ -46,7 +46,7 @@ bool from_fwcfg(E820Map& map, const FwCfg& fw) {
         // stays reserved: an entry only types what lies outside both, in up
         // to two pieces (below the alias, above 4 GiB).
         u64 base = max<u64>(e.address, k1M), end = e.address + e.length;
-        u64 piece[2][2] = {{base, min<u64>(end, ROM_HIGH_BASE)}, {max<u64>(base, k4G), end}};
+        u64 piece[2][2] = {{base, min<u64>(end, IMAGE_HIGH_BASE)}, {max<u64>(base, k4G), end}};
         bool added = false, full = false;
         for (auto& p : piece) {
             if (p[1] <= p[0]) continue;
@@ -71,7 +71,7 @@ void from_cmos(E820Map& map, CmosReader cmos) {
     }
     // 34h/35h can say up to 4 GiB + 16 MiB - 64 KiB: RAM never covers the
     // ROM's high alias (nor crosses 4 GiB).
-    low_top = min<u64>(low_top, ROM_HIGH_BASE);
+    low_top = min<u64>(low_top, IMAGE_HIGH_BASE);
     u64 high = (u64(cmos(kCmosAbove4G2)) << 16 | u64(cmos(kCmosAbove4G1)) << 8 | cmos(kCmosAbove4G0)) << 16;
     map.add(k1M, low_top - k1M, kE820Ram);
     if (high) map.add(k4G, high, kE820Ram);
@@ -87,7 +87,7 @@ RamInfo memmap_setup(E820Map& map, const FwCfg& fw, CmosReader cmos) {
     map.add(0, ebda, kE820Ram);
     map.add(ebda, CONV_MEM_END - ebda, kE820Reserved);
     map.add(ROM_BASE, k1M - ROM_BASE, kE820Reserved);
-    map.add(ROM_HIGH_BASE, ROM_SIZE, kE820Reserved);
+    map.add(IMAGE_HIGH_BASE, IMAGE_SIZE, kE820Reserved);
     RamInfo info{};
     info.from_fwcfg = from_fwcfg(map, fw);
     if (!info.from_fwcfg) from_cmos(map, cmos);

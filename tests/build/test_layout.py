@@ -60,7 +60,7 @@ def build(objects, name, edit):
 def test_unmodified_layout_passes(objects):
     rc, out = build(objects, "ok", lambda s: s + "\n/* unchanged */\n")
     assert rc == 0, out
-    assert re.search(r"IMAGE\s+\d+ of 131072 bytes used", out), out
+    assert re.search(r"IMAGE\s+\d+ of 262144 bytes used", out), out
 
 
 def test_moved_int13_entry_fails(objects):
@@ -82,16 +82,24 @@ def test_moved_reset_vector_fails(objects):
 
 
 def test_overflowing_post_code_fails(objects):
-    # 40 KiB of padding pushes the 32-bit code past its 48 KiB region.
+    # 128 KiB of padding pushes the POST-only code past the image's first half.
     rc, out = build(objects, "overflow",
-                    lambda s: s.replace("init_text_end = .;", ". += 0xA000; init_text_end = .;", 1))
+                    lambda s: s.replace("init_text_end = .;", ". += 0x20000; init_text_end = .;", 1))
     assert rc != 0
-    assert "32-bit code (runtime + POST) overflows" in out, out
+    assert "POST-only code and data overflow the image's first half" in out, out
+
+
+def test_overflowing_runtime_code_fails(objects):
+    # 48 KiB of padding pushes the runtime 32-bit code into the data chunk.
+    rc, out = build(objects, "overflow-rt",
+                    lambda s: s.replace("rt32_text_end = .;", ". += 0xC000; rt32_text_end = .;", 1))
+    assert rc != 0
+    assert "runtime 32-bit code overflows into the runtime data chunk" in out, out
 
 
 def test_oversized_image_fails(objects):
-    # A section beyond 1 MiB makes the image larger than 128 KiB.
+    # A section beyond 1 MiB makes the image larger than 256 KiB.
     extra = "\n    .extra 0x100000 : AT(0x100000) { BYTE(1) }\n}"
     rc, out = build(objects, "size", lambda s: s[:s.rstrip().rfind("}")] + extra)
     assert rc != 0
-    assert "must be exactly 131072" in out or "outside the ROM image" in out, out
+    assert "must be exactly 262144" in out or "outside the ROM image" in out, out

@@ -116,10 +116,10 @@ FUZZ_HARNESS void check_memmap(const E820Map& map, const RamInfo& info, bool fw_
                    "entry %d (type %u) reaches into the VGA/option ROM window 0xA0000-0x%x, which is a hole", i,
                    map.at(i).type, ROM_BASE);
     FUZZ_CHECK(e820_all(map, ROM_BASE, k1M, kE820Reserved), "the BIOS area is not reserved");
-    FUZZ_CHECK(e820_all(map, ROM_HIGH_BASE, k4G, kE820Reserved), "the ROM's high alias is not reserved");
+    FUZZ_CHECK(e820_all(map, IMAGE_HIGH_BASE, k4G, kE820Reserved), "the ROM's high alias is not reserved");
     // What POST hands on.
     FUZZ_CHECK(info.low_top == map.ram_top_below(k4G), "low_top 0x%llx", (unsigned long long)info.low_top);
-    FUZZ_CHECK(info.low_top <= ROM_HIGH_BASE, "low_top 0x%llx reaches into the ROM alias",
+    FUZZ_CHECK(info.low_top <= IMAGE_HIGH_BASE, "low_top 0x%llx reaches into the ROM alias",
                (unsigned long long)info.low_top);
     FUZZ_CHECK(info.high_bytes == map.total(kE820Ram, k4G), "high_bytes 0x%llx", (unsigned long long)info.high_bytes);
     bool usable_file = fw_present && file_present && file_size && file_size % 20 == 0;
@@ -129,7 +129,7 @@ FUZZ_HARNESS void check_memmap(const E820Map& map, const RamInfo& info, bool fw_
         u64 above16m = (u64(g_cmos[0x35]) << 8 | g_cmos[0x34]) << 16;
         u64 top = above16m ? 16 * MiB + above16m : k1M + (u64(g_cmos[0x31]) << 8 | g_cmos[0x30]) * 1024;
         u64 high = (u64(g_cmos[0x5D]) << 16 | u64(g_cmos[0x5C]) << 8 | g_cmos[0x5B]) << 16;
-        u64 want_low = std::min<u64>(top, ROM_HIGH_BASE) - k1M;
+        u64 want_low = std::min<u64>(top, IMAGE_HIGH_BASE) - k1M;
         FUZZ_CHECK(map.total(kE820Ram, k1M, k4G) == want_low, "CMOS says 0x%llx bytes above 1 MiB, map has 0x%llx",
                    (unsigned long long)want_low, (unsigned long long)map.total(kE820Ram, k1M, k4G));
         FUZZ_CHECK(info.high_bytes == high, "CMOS says 0x%llx above 4 GiB, map has 0x%llx",

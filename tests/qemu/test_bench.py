@@ -45,7 +45,7 @@ def test_bench_quick(bios, seabios):
 
     # Image sizes.
     im = res["image"]
-    assert 0 < im["reef_used"] <= im["reef_file"] == 131072
+    assert 0 < im["reef_used"] <= im["reef_file"] == 262144
     assert 0 < im["seabios_nonpadding"] <= im["seabios_file"]
 
     # Phases: reset->start first, int19->boot sector last, adding up to the POST cost.

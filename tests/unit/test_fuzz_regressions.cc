@@ -40,7 +40,7 @@ void expect_platform_ranges(const E820Map& map) {
     EXPECT_EQ(map.type_at(0xA0000), 0u);                              // VGA window: a hole
     EXPECT_EQ(map.type_at(0xDFFFF), 0u);
     EXPECT_TRUE(all_of_type(map, 0xE0000, k1M, kE820Reserved));        // BIOS
-    EXPECT_TRUE(all_of_type(map, ROM_HIGH_BASE, k4G, kE820Reserved));  // ROM high alias
+    EXPECT_TRUE(all_of_type(map, IMAGE_HIGH_BASE, k4G, kE820Reserved));  // ROM high alias
 }
 
 }  // namespace
@@ -57,7 +57,7 @@ TEST(FuzzRegression, CmosMemorySizeAtItsMaximumStopsBelowTheRomAlias) {
     E820Map map;
     RamInfo r = memmap_setup(map, fw, fake_cmos);
     EXPECT_FALSE(r.from_fwcfg);
-    EXPECT_EQ(r.low_top, u64(ROM_HIGH_BASE));
+    EXPECT_EQ(r.low_top, u64(IMAGE_HIGH_BASE));
     EXPECT_EQ(r.high_bytes, 0u);
     EXPECT_EQ(map.total(kE820Ram, k4G), 0u);
     expect_platform_ranges(map);
@@ -82,7 +82,7 @@ TEST(FuzzRegression, EtcE820EntriesLeaveTheFirstMiBAndTheRomAliasAlone) {
     // What lies outside the firmware's ranges is typed as the file says: RAM
     // in two pieces around the alias, NVS up to the alias.
     EXPECT_TRUE(all_of_type(map, k1M, 0xFFF00000, kE820Ram));
-    EXPECT_TRUE(all_of_type(map, 0xFFF00000, ROM_HIGH_BASE, kE820Nvs));
+    EXPECT_TRUE(all_of_type(map, 0xFFF00000, IMAGE_HIGH_BASE, kE820Nvs));
     EXPECT_TRUE(all_of_type(map, k4G, 5 * GiB, kE820Ram));
     EXPECT_EQ(r.low_top, 0xFFF00000u);
     EXPECT_EQ(r.high_bytes, GiB);
@@ -98,7 +98,7 @@ struct AllocFixture : ::testing::Test {
         map.add(0x9FC00, 0x400, kE820Reserved);
         map.add(0xE0000, 0x20000, kE820Reserved);
         map.add(k1M, 127 * k1M, kE820Ram);
-        map.add(ROM_HIGH_BASE, ROM_SIZE, kE820Reserved);
+        map.add(IMAGE_HIGH_BASE, IMAGE_SIZE, kE820Reserved);
         ZoneLayout z;
         ASSERT_TRUE(zones_from_e820(map, z));
         mem.init(z, &map, nullptr);

@@ -70,7 +70,7 @@ protected:
         EXPECT_EQ(map.type_at(0xA0000), 0u);              // VGA window: a hole
         EXPECT_EQ(map.type_at(0xE0000), kE820Reserved);  // BIOS
         EXPECT_EQ(map.type_at(0xFFFFF), kE820Reserved);
-        EXPECT_EQ(map.type_at(0xFFFE0000), kE820Reserved);  // ROM high alias
+        EXPECT_EQ(map.type_at(0xFFFC0000), kE820Reserved);  // the image's high alias
         EXPECT_EQ(map.type_at(0xFFFFFFFF), kE820Reserved);
         for (int i = 0; i + 1 < map.count(); i++) EXPECT_LE(map.at(i).end(), map.at(i + 1).base);
     }
