@@ -18,7 +18,7 @@ import subprocess
 
 import pytest
 
-from reefqemu import Qemu, message_sector
+from reefqemu import Qemu, disk_args, message_sector
 
 LINUX_MEM = "512M"
 
@@ -80,13 +80,12 @@ def rsdp_tables(vm):
 
 def boot_to_sector(bios, tmp_path, name, machine):
     img = message_sector(tmp_path, "AT-THE-BOOT-SECTOR")
-    vm = Qemu(bios=bios, name=name, args=["-M", machine, "-m", "256M",
-                                          "-drive", "file=%s,format=raw,if=ide" % img])
+    vm = Qemu(bios=bios, name=name, args=["-M", machine, "-m", "256M"] + disk_args(img, "ide", machine))
     return vm
 
 
-def test_tables_are_valid_and_decompile(bios, seabios, tmp_path):
-    machine = "pc"  # q35: test_q35_gets_the_tables and test_platform.py
+@pytest.mark.parametrize("machine", ["pc", "q35"])
+def test_tables_are_valid_and_decompile(bios, seabios, tmp_path, machine):
     found = {}
     for role, fw in (("reef", bios), ("seabios", seabios)):
         (tmp_path / role).mkdir(exist_ok=True)
