@@ -75,6 +75,9 @@ PAYLOAD_SRC = os.path.join(ROOT, "tests", "payloads", "bench", "bench.S")
 REEF_BIOS = os.path.join(OUT, "bios.bin")
 SEABIOS = "/usr/share/seabios/bios-256k.bin"
 QEMU = shutil.which("qemu-system-x86_64") or "/usr/bin/qemu-system-x86_64"
+# How a disk is attached on each interface: the tests' own helper.
+sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
+from reefqemu import disk_args  # noqa: E402
 
 ICOUNT = ["-icount", "shift=0,sleep=off"]
 # Everything but the firmware, the machine and the per-run files: the same
@@ -101,6 +104,10 @@ CONFIGS = [
     # controller there until the AHCI driver lands.
     ("q35-ide-128m", "q35 + PIIX IDE 128M", ["-M", "q35", "-m", "128M"]),
     ("q35-ide-128m-smp4", "q35 + PIIX IDE 128M, -smp 4", ["-M", "q35", "-m", "128M", "-smp", "4"]),
+    # "--disk IFACE": the boot disk on another controller (run_qemu).
+    ("pc-virtio-128m", "pc + virtio-blk 128M", ["-M", "pc", "-m", "128M", "--disk", "virtio"]),
+    ("q35-virtio-128m", "q35 + virtio-blk 128M", ["-M", "q35", "-m", "128M", "--disk", "virtio"]),
+    ("q35-virtio1-128m", "q35 + virtio-blk 1.0 128M", ["-M", "q35", "-m", "128M", "--disk", "virtio-modern"]),
 ]
 PHASE_CONFIG = "pc-ide-128m"  # the configuration whose phases are shown
 BIOSES = ("reef", "seabios")
@@ -253,6 +260,10 @@ def run_qemu(bios, machine, rundir, disk, icount, expect_payload=True):
     serial = os.path.join(rundir, "serial.log")
     debug = os.path.join(rundir, "debug.log")
     paused = icount and SCHED["mode"] == "rt"
+    iface = "ide"
+    if "--disk" in machine:
+        i = machine.index("--disk")
+        iface, machine = machine[i + 1], machine[:i] + machine[i + 2:]
     cmd = [QEMU, "-bios", bios] + machine + (ICOUNT if icount else []) + COMMON + [
         "-monitor", "stdio" if paused else "none",
         "-serial", "file:" + serial,
@@ -263,11 +274,7 @@ def run_qemu(bios, machine, rundir, disk, icount, expect_payload=True):
     if disk:
         mydisk = os.path.join(rundir, "disk.img")  # a copy: QEMU locks its image
         shutil.copyfile(disk, mydisk)
-        if "q35" in machine:
-            cmd += ["-device", "piix3-ide,id=pide", "-drive", "file=%s,format=raw,if=none,id=disk0" % mydisk,
-                    "-device", "ide-hd,drive=disk0,bus=pide.0"]
-        else:
-            cmd += ["-drive", "file=%s,format=raw,if=ide" % mydisk]
+        cmd += disk_args(mydisk, iface, machine[machine.index("-M") + 1])
     with open(os.path.join(rundir, "cmdline.txt"), "w") as f:
         f.write(" ".join(cmd) + "\n")
     with open(os.path.join(rundir, "stderr.log"), "w") as err:

@@ -104,13 +104,15 @@ SECTIONS
         . = ALIGN(16);
         rt32_bss_end = .;
     }
-    .stacks (rt32_bss_end - RTDATA_BASE) (NOLOAD) : {
-        _r16_rt_stack_bottom = .;
+    /* Linked at its flat address (no backwards move of the location
+     * counter); the stack symbols are offsets in segment RTDATA_SEG. */
+    .stacks rt32_bss_end (NOLOAD) : {
+        _r16_rt_stack_bottom = ABSOLUTE(.) - RTDATA_BASE;
         . += RT_STACK_SIZE;
-        _r16_rt_stack_top = .;
-        _r16_rt32_stack_bottom = .;
+        _r16_rt_stack_top = ABSOLUTE(.) - RTDATA_BASE;
+        _r16_rt32_stack_bottom = ABSOLUTE(.) - RTDATA_BASE;
         . += RT32_STACK_SIZE;
-        _r16_rt32_stack_top = .;
+        _r16_rt32_stack_top = ABSOLUTE(.) - RTDATA_BASE;
     }
 
     /* ---- F-segment: 16-bit code, fseg pool, fixed IBM entry points ---- */

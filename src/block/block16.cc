@@ -23,6 +23,7 @@ struct DriverPaths {
 DriverPaths paths_of(DriverType t) {
     switch (t) {
     case DriverType::kAta: return {true, true};
+    case DriverType::kVirtioBlk: return {false, true};
     default: return {false, false};
     }
 }

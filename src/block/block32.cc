@@ -4,6 +4,7 @@
 // that only exist in 32-bit code).
 #include "block/block.h"
 #include "hw/ata.h"
+#include "hw/virtio_blk.h"
 
 namespace reef {
 
@@ -15,6 +16,9 @@ extern "C" u32 c32_block_io(BlockRequest* req) {
     switch (d->driver) {
     case DriverType::kAta:
         return ata_rw(*reinterpret_cast<AtaDrive*>(d), req->op, req->lba, req->count, req->buf, &req->done);
+    case DriverType::kVirtioBlk:
+        return virtio_blk_rw(*reinterpret_cast<VirtioBlkDrive*>(d), req->op, req->lba, req->count, req->buf,
+                             &req->done);
     default:
         return disk_status::kBadCommand;
     }

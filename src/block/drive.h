@@ -13,7 +13,8 @@ enum class DriveKind : u8 { kFloppy = 0, kHd = 1, kCdrom = 2 };
 // Which driver moves the sectors (the dispatcher switches on it).
 enum class DriverType : u8 {
     kNone = 0,
-    kAta = 1,  // ATA PIO on the PIIX IDE channels (16-bit and 32-bit paths)
+    kAta = 1,        // ATA PIO on the PIIX IDE channels (16-bit and 32-bit paths)
+    kVirtioBlk = 2,  // virtio-blk, legacy interface (32-bit path)
 };
 
 // How the logical CHS geometry INT 13h reports relates to the disk.

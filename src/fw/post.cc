@@ -17,6 +17,7 @@
 #include "fw/shadow.h"
 #include "fw/smp.h"
 #include "hw/ata.h"
+#include "hw/virtio_blk.h"
 #include "hw/pic.h"
 #include "hw/ps2.h"
 #include "hw/timer.h"
@@ -129,6 +130,8 @@ extern "C" [[noreturn]] void post_main() {
 
     post_phase("ata");
     if (CONFIG_ATA) ata_setup();
+    post_phase("virtio");
+    if (CONFIG_VIRTIO_BLK) virtio_blk_setup();
     block_finish_setup();
 
     post_phase("boot");

@@ -97,6 +97,8 @@
 #define CFG_RTC         (CFG + 0x14)
 #define CFG_NHD         (CFG + 0x1b)
 #define CFG_REG         (CFG + 0x20)
+#define CFG_IFACE       (CFG + 0x60)    /* EDD interface type, first 4 chars */
+#define CFG_PCICLASS    (CFG + 0x64)    /* the disk controller's PCI class */
 #define STATE           0x8000
 #define RAMTOK_SEG      0x7000          /* RAM token, 7000:0000 */
 
@@ -1663,8 +1665,9 @@ t13_48:
         EQ      %eax, $0x24, "device path info length"
         cmpl    $0x20494350, p48+0x24   /* "PCI " */
         OKIF    e, "host bus is not PCI"
-        cmpl    $0x20415441, p48+0x28   /* "ATA " */
-        OKIF    e, "interface type is not ATA"
+        mov     CFG_IFACE, %eax         /* "ATA ", "SCSI", ... */
+        cmpl    %eax, p48+0x28
+        OKIF    e, "interface type is not the expected one"
         cmpl    $0x20202020, p48+0x2c
         OKIF    e, "interface type not space padded"
         /* checksum over 1Eh..41h */
@@ -1698,7 +1701,8 @@ t13_48:
         mov     $0xcfc, %dx
         in      %dx, %eax
         shr     $16, %eax
-        EQ      %eax, $0x0101, "PCI class of the interface path (IDE)"
+        movzwl  CFG_PCICLASS, %edx
+        EQ      %eax, %edx, "PCI class of the interface path"
         movzbl  p48+0x38, %eax
         EQ      %eax, $0, "device path (master)"
         TEND

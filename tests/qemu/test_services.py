@@ -57,7 +57,7 @@ STATE_LBA = 2
 
 # The disks the payload runs on: (machine, interface of reefqemu.disk_args).
 # A disk driver adds its rows here.
-SERVICE_DISKS = [("pc", "ide")]
+SERVICE_DISKS = [("pc", "ide"), ("pc", "virtio"), ("q35", "virtio-modern")]
 
 
 def qemu_args(img, machine="pc", iface="ide"):
@@ -130,7 +130,12 @@ def write_pattern(lba, tag):
     return head + bytes((i ^ tag) & 0xFF for i in range(16, SECTOR))
 
 
-def config_sector():
+# What EDD 48h must report as the interface type, and the PCI class of the
+# controller its interface path names, per disk interface.
+EDD_IFACE = {"ide": (b"ATA ", 0x0101), "virtio": (b"SCSI", 0x0100), "virtio-modern": (b"SCSI", 0x0100)}
+
+
+def config_sector(iface="ide"):
     year, month, day, hour, minute, sec = RTC_BASE
     cfg = bytearray(SECTOR)
     cfg[0:8] = b"REEFCFG1"
@@ -140,10 +145,13 @@ def config_sector():
     cfg[0x1B] = N_HARD_DISKS
     for i, (start, count) in enumerate(REGIONS):
         struct.pack_into("<QII", cfg, 0x20 + 16 * i, start, count, 0)
+    name, pci_class = EDD_IFACE[iface]
+    cfg[0x60:0x64] = name
+    struct.pack_into("<H", cfg, 0x64, pci_class)
     return bytes(cfg)
 
 
-def make_image(path=IMG):
+def make_image(path=IMG, iface="ide"):
     """Fresh sparse disk image: payload, config sector, read patterns."""
     binary = open(build_payload(), "rb").read()
     assert binary[510:512] == b"\x55\xaa"
@@ -151,7 +159,7 @@ def make_image(path=IMG):
         f.truncate(DISK_SECTORS * SECTOR)
         f.write(binary)
         f.seek(CFG_LBA * SECTOR)
-        f.write(config_sector())
+        f.write(config_sector(iface))
         f.write(bytes(SECTOR))                       # state sector
         for start, count in REGIONS:
             f.seek(start * SECTOR)
@@ -193,7 +201,7 @@ def run_services(bios=None, timeout=90, start_timeout=30, stall_timeout=20, mach
     call that never returns): the payload itself is never silent that long
     (its longest waits are 10 s for a key and 5 s for the RTC alarm)."""
     bios = bios or BIOS
-    img = make_image(image_path(machine, iface))
+    img = make_image(image_path(machine, iface), iface)
     name = "services" if (machine, iface) == ("pc", "ide") else "services-%s-%s" % (machine, iface)
     vm = Qemu(bios=bios, args=qemu_args(img, machine, iface), name=name)
     keys_sent = []

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+// Virtio over PCI, the legacy interface (virtio 0.9.5 / 1.0 section 4.1.4.8:
+// an I/O BAR0 with the common registers, then the device's configuration),
+// and the split virtqueue both interfaces share.
+#pragma once
+#include "lib/io.h"
+#include "lib/types.h"
+
+namespace reef {
+
+namespace virtio {
+constexpr u16 kVendor = 0x1AF4;
+// Transitional device ids: 0x1000 + the virtio type - 1 for network, 0x1001
+// block, ...; modern-only: 0x1040 + type.
+constexpr u16 kDevBlkTransitional = 0x1001, kDevBlkModern = 0x1042;
+
+// Legacy I/O registers, offsets in BAR0.
+using RegHostFeatures = IoRegAt<u32, 0x00>;
+using RegGuestFeatures = IoRegAt<u32, 0x04>;
+using RegQueuePfn = IoRegAt<u32, 0x08>;
+using RegQueueSize = IoRegAt<u16, 0x0C>;
+using RegQueueSelect = IoRegAt<u16, 0x0E>;
+using RegQueueNotify = IoRegAt<u16, 0x10>;
+using RegStatus = IoRegAt<u8, 0x12>;
+using RegIsr = IoRegAt<u8, 0x13>;
+constexpr u16 kLegacyConfig = 0x14;  // device configuration (without MSI-X)
+
+// Device status bits.
+constexpr u8 kStAcknowledge = 1, kStDriver = 2, kStDriverOk = 4, kStFeaturesOk = 8, kStFailed = 0x80;
+
+// The modern interface (virtio 1.0 section 4.1.4): vendor-specific PCI
+// capabilities point into memory BARs.
+constexpr u8 kPciCapVendor = 0x09;
+constexpr u8 kCapCommon = 1, kCapNotify = 2, kCapIsr = 3, kCapDevice = 4;
+// virtio_pci_cap fields (offsets from the capability).
+constexpr u8 kCapCfgType = 3, kCapBar = 4, kCapOffset = 8, kCapLength = 12, kCapNotifyMultiplier = 16;
+// Common configuration structure, offsets.
+namespace common {
+constexpr u32 kDeviceFeatureSelect = 0x00, kDeviceFeature = 0x04, kDriverFeatureSelect = 0x08,
+              kDriverFeature = 0x0C, kNumQueues = 0x12, kDeviceStatus = 0x14, kQueueSelect = 0x16,
+              kQueueSize = 0x18, kQueueEnable = 0x1C, kQueueNotifyOff = 0x1E, kQueueDesc = 0x20,
+              kQueueDriver = 0x28, kQueueDevice = 0x30;
+}  // namespace common
+// Feature bit 32: VIRTIO_F_VERSION_1 (bit 0 of the second feature word).
+constexpr u32 kFeatVersion1Hi = 1u << 0;
+
+template <class T> [[gnu::always_inline]] inline T mmio_read(u32 a) { return *reinterpret_cast<volatile T*>(uintptr_t(a)); }
+template <class T> [[gnu::always_inline]] inline void mmio_write(u32 a, T v) { *reinterpret_cast<volatile T*>(uintptr_t(a)) = v; }
+
+// The split virtqueue (legacy layout: descriptors, the available ring, then
+// the used ring at the next 4 KiB boundary).
+struct Desc {
+    u64 addr;
+    u32 len;
+    u16 flags;
+    u16 next;
+} PACKED;
+constexpr u16 kDescNext = 1, kDescWrite = 2;
+struct Avail {
+    u16 flags;
+    u16 idx;
+    u16 ring[];
+} PACKED;
+struct UsedElem {
+    u32 id;
+    u32 len;
+} PACKED;
+struct Used {
+    u16 flags;
+    u16 idx;
+    UsedElem ring[];
+} PACKED;
+constexpr u16 kAvailNoInterrupt = 1;
+constexpr u32 kLegacyAlign = 4096;
+
+constexpr u32 avail_offset(u16 qsize) { return 16u * qsize; }
+constexpr u32 used_offset(u16 qsize) { return (avail_offset(qsize) + 6u + 2u * qsize + kLegacyAlign - 1) & ~(kLegacyAlign - 1); }
+constexpr u32 ring_bytes(u16 qsize) { return used_offset(qsize) + ((6u + 8u * qsize + kLegacyAlign - 1) & ~(kLegacyAlign - 1)); }
+static_assert(used_offset(256) == 8192 && ring_bytes(256) == 12288);
+}  // namespace virtio
+
+}  // namespace reef
