@@ -107,6 +107,7 @@ CONFIGS = [
     # "--disk IFACE": the boot disk on another controller (run_qemu).
     ("pc-virtio-128m", "pc + virtio-blk 128M", ["-M", "pc", "-m", "128M", "--disk", "virtio"]),
     ("q35-virtio-128m", "q35 + virtio-blk 128M", ["-M", "q35", "-m", "128M", "--disk", "virtio"]),
+    ("q35-ahci-128m", "q35 + AHCI 128M", ["-M", "q35", "-m", "128M", "--disk", "ahci"]),
     ("q35-virtio1-128m", "q35 + virtio-blk 1.0 128M", ["-M", "q35", "-m", "128M", "--disk", "virtio-modern"]),
 ]
 PHASE_CONFIG = "pc-ide-128m"  # the configuration whose phases are shown

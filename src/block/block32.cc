@@ -3,6 +3,7 @@
 // request through a driver's 32-bit path (buffers above 1 MiB, and drivers
 // that only exist in 32-bit code).
 #include "block/block.h"
+#include "hw/ahci.h"
 #include "hw/ata.h"
 #include "hw/virtio_blk.h"
 
@@ -16,6 +17,8 @@ extern "C" u32 c32_block_io(BlockRequest* req) {
     switch (d->driver) {
     case DriverType::kAta:
         return ata_rw(*reinterpret_cast<AtaDrive*>(d), req->op, req->lba, req->count, req->buf, &req->done);
+    case DriverType::kAhci:
+        return ahci_rw(*reinterpret_cast<AhciDrive*>(d), req->op, req->lba, req->count, req->buf, &req->done);
     case DriverType::kVirtioBlk:
         return virtio_blk_rw(*reinterpret_cast<VirtioBlkDrive*>(d), req->op, req->lba, req->count, req->buf,
                              &req->done);

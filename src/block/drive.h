@@ -14,7 +14,8 @@ enum class DriveKind : u8 { kFloppy = 0, kHd = 1, kCdrom = 2 };
 enum class DriverType : u8 {
     kNone = 0,
     kAta = 1,        // ATA PIO on the PIIX IDE channels (16-bit and 32-bit paths)
-    kVirtioBlk = 2,  // virtio-blk, legacy interface (32-bit path)
+    kVirtioBlk = 2,  // virtio-blk, legacy and virtio 1.0 (32-bit path)
+    kAhci = 4,       // AHCI (SATA) disks (32-bit path)
 };
 
 // How the logical CHS geometry INT 13h reports relates to the disk.

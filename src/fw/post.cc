@@ -16,6 +16,7 @@
 #include "fw/selftest.h"
 #include "fw/shadow.h"
 #include "fw/smp.h"
+#include "hw/ahci.h"
 #include "hw/ata.h"
 #include "hw/virtio_blk.h"
 #include "hw/pic.h"
@@ -130,6 +131,8 @@ extern "C" [[noreturn]] void post_main() {
 
     post_phase("ata");
     if (CONFIG_ATA) ata_setup();
+    post_phase("ahci");
+    if (CONFIG_AHCI) ahci_setup();
     post_phase("virtio");
     if (CONFIG_VIRTIO_BLK) virtio_blk_setup();
     block_finish_setup();

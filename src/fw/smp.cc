@@ -29,6 +29,9 @@ int g_nverify;  // the first g_nverify MSRs read back as written on the BSP
 // The APs answer within microseconds under QEMU; a second SIPI after 1 ms,
 // give up after 100 ms (virtual time).
 constexpr u32 kSecondSipiUs = 1000, kArrivalTimeoutUs = 100000, kIcrTimeoutUs = 10000;
+// How long the lone SIPI gets before the INIT-SIPI-SIPI fallback: APs answer
+// in microseconds, but under a loaded host a vCPU thread may start late.
+constexpr u32 kLoneSipiUs = 20000;
 
 template <class T> volatile T& at(u32 addr) { return *reinterpret_cast<volatile T*>(addr); }
 
@@ -116,23 +119,38 @@ bool send_ipi(u32 low) {
     return icr_idle();
 }
 
-// Waits (halted between checks) until `want` APs are done or `timeout_us`
-// passed; with `resend`, repeats the SIPI once after kSecondSipiUs if not
-// all have arrived. Returns the number done.
+// APs that ran the trampoline to the end, each APIC ID once (an AP the
+// fallback INIT caught after it had finished, or half-way, runs it again).
+int distinct_done(u32 sh) {
+    u32 seen[256 / 32] = {};
+    int n = 0, slots = min<int>(at<u16>(sh + AP_SLOT), AP_MAX_IDS_N);
+    for (int i = 0; i < slots; i++) {
+        u8 id = at<u8>(sh + AP_IDS + u32(i));
+        if (id == 0xFF || (seen[id / 32] & (1u << (id % 32)))) continue;
+        seen[id / 32] |= 1u << (id % 32);
+        n++;
+    }
+    return n;
+}
+
+// Waits (halted between checks) until `want` distinct APs are done or
+// `timeout_us` passed; with `resend`, repeats the SIPI once after
+// kSecondSipiUs if not all have arrived. Returns the number done.
 int wait_aps(u32 sh, int want, u32 timeout_us, u32 sipi, bool resend) {
     PitStopwatch sw;
     for (;; halt_a_moment()) {
         u32 t = sw.poll();
         u16 arrived = at<u16>(sh + AP_ARRIVED), done = at<u16>(sh + AP_DONE);
-        if (want > 0 && done >= want) return done;
-        if (resend && t > pit_ticks_from_us(kSecondSipiUs) && arrived < want) {
+        int distinct = distinct_done(sh);
+        if (want > 0 && distinct >= want) return distinct;
+        if (resend && t > pit_ticks_from_us(kSecondSipiUs) && distinct < want) {
             resend = false;
             send_ipi(sipi);
         }
-        if (t > pit_ticks_from_us(timeout_us) && done == arrived) return done;
+        if (t > pit_ticks_from_us(timeout_us) && done == arrived) return distinct;
         if (t > 2 * pit_ticks_from_us(timeout_us)) {
             dlog(1, "smp: %u APs started but only %u finished\n", arrived, done);
-            return done;
+            return distinct;
         }
     }
 }
@@ -141,7 +159,7 @@ int wait_aps(u32 sh, int want, u32 timeout_us, u32 sipi, bool resend) {
 // end to g_cpus. In a VM the APs wait for a SIPI after every reset, so a
 // SIPI alone is tried first (QEMU's TCG handles an INIT to a CPU on another
 // vCPU's time slice only at the next 100 ms scheduler kick); if not every
-// AP answers within kSecondSipiUs: INIT, SIPI, SIPI.
+// AP answers within kLoneSipiUs: INIT, SIPI, SIPI.
 void start_aps(int want) {
     u32 page = post_alloc().alloc(Zone::kTmpLow, 4096, 4096, "AP start-up page");
     if (!page || page >= 0x100000) {
@@ -167,9 +185,9 @@ void start_aps(int want) {
     u32 sipi = lapic::kIcrAllButSelf | lapic::kIcrStartup | (page >> 12);
     if (!CONFIG_SMP_INIT_SIPI_ALWAYS && !send_ipi(sipi)) {
         dlog(1, "smp: the local APIC does not send IPIs; only the BSP is used\n");
-    } else if (CONFIG_SMP_INIT_SIPI_ALWAYS || wait_aps(sh, want, kSecondSipiUs, sipi, false) < want ||
+    } else if (CONFIG_SMP_INIT_SIPI_ALWAYS || wait_aps(sh, want, kLoneSipiUs, sipi, false) < want ||
                want <= 0) {
-        dlog(1, "smp: %u of %d APs answered a lone SIPI; INIT-SIPI-SIPI\n", at<u16>(sh + AP_DONE), want);
+        dlog(1, "smp: %d of %d APs answered a lone SIPI; INIT-SIPI-SIPI\n", distinct_done(sh), want);
         if (send_ipi(lapic::kIcrAllButSelf | lapic::kIcrAssert | lapic::kIcrInit) && send_ipi(sipi))
             wait_aps(sh, want, kArrivalTimeoutUs, sipi, true);
     }

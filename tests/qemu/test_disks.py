@@ -16,8 +16,10 @@ import pytest
 from reefqemu import Qemu, disk_args, message_sector
 
 # (machine, interface): virtio-blk through the legacy (transitional) and
-# the virtio 1.0 (disable-legacy=on) interface on both machines.
-LINUX_DISKS = [("pc", "virtio"), ("q35", "virtio"), ("pc", "virtio-modern"), ("q35", "virtio-modern")]
+# the virtio 1.0 (disable-legacy=on) interface on both machines; AHCI: q35's
+# own ICH9 controller and an ahci device on pc.
+LINUX_DISKS = [("pc", "virtio"), ("q35", "virtio"), ("pc", "virtio-modern"), ("q35", "virtio-modern"),
+               ("q35", "ahci"), ("pc", "ahci")]
 LINUX_MEM = "512M"
 
 
@@ -88,3 +90,23 @@ def test_failing_virtio_disk_fails_the_boot_cleanly(bios, tmp_path):
         log = vm.debug_text()
     assert "SHOULD-NOT-RUN" not in out
     assert "virtio-blk" in log and "status" in log, log
+
+
+def test_failing_ahci_disk_falls_back_to_the_next(bios, tmp_path):
+    """The first disk (AHCI port 0 on q35) fails every read: 'Boot failed'
+    for it, and the next disk (virtio) boots."""
+    bad = message_sector(tmp_path, "SHOULD-NOT-RUN")
+    conf = tmp_path / "blkdebug.conf"
+    conf.write_text('[inject-error]\nevent = "read_aio"\nerrno = "5"\n')
+    good_dir = tmp_path / "good"
+    good_dir.mkdir()
+    good = message_sector(good_dir, "BOOTED-FROM-VIRTIO")
+    vm = Qemu(bios=bios, name="ahci-failing", args=["-M", "q35", "-m", "128M"]
+              + disk_args("blkdebug:%s:%s" % (conf, bad), "ahci", "q35")
+              + disk_args(good, "virtio", "q35", index=1))
+    with vm:
+        vm.wait_serial(r"BOOTED-FROM-VIRTIO", timeout=60)
+        out = vm.serial_text()
+        log = vm.debug_text()
+    assert "SHOULD-NOT-RUN" not in out
+    assert "Boot failed: could not read the boot sector of AHCI 00:1f.2 port 0" in log, log

@@ -57,12 +57,14 @@ STATE_LBA = 2
 
 # The disks the payload runs on: (machine, interface of reefqemu.disk_args).
 # A disk driver adds its rows here.
-SERVICE_DISKS = [("pc", "ide"), ("pc", "virtio"), ("q35", "virtio-modern")]
+SERVICE_DISKS = [("pc", "ide"), ("pc", "virtio"), ("q35", "virtio-modern"), ("q35", "ahci")]
 
 
 def qemu_args(img, machine="pc", iface="ide"):
     return ["-M", machine, "-m", "%dM" % MEM_MIB,
-            "-rtc", "base=%04d-%02d-%02dT%02d:%02d:%02d" % RTC_BASE,
+            # clock=vm: the RTC and the PIT on one (virtual) timebase, so that
+            # the tick-rate check does not depend on how busy the host is.
+            "-rtc", "base=%04d-%02d-%02dT%02d:%02d:%02d,clock=vm" % RTC_BASE,
             "-device", "isa-debug-exit,iobase=0x501",
             "-nic", "none"] + disk_args(img, iface, machine)
 
@@ -132,7 +134,8 @@ def write_pattern(lba, tag):
 
 # What EDD 48h must report as the interface type, and the PCI class of the
 # controller its interface path names, per disk interface.
-EDD_IFACE = {"ide": (b"ATA ", 0x0101), "virtio": (b"SCSI", 0x0100), "virtio-modern": (b"SCSI", 0x0100)}
+EDD_IFACE = {"ide": (b"ATA ", 0x0101), "virtio": (b"SCSI", 0x0100), "virtio-modern": (b"SCSI", 0x0100),
+             "ahci": (b"SATA", 0x0106)}
 
 
 def config_sector(iface="ide"):
