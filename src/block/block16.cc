@@ -24,6 +24,7 @@ DriverPaths paths_of(DriverType t) {
     switch (t) {
     case DriverType::kAta: return {true, true};
     case DriverType::kVirtioBlk: return {false, true};
+    case DriverType::kNvme: return {false, true};
     default: return {false, false};
     }
 }

@@ -4,6 +4,7 @@
 // that only exist in 32-bit code).
 #include "block/block.h"
 #include "hw/ata.h"
+#include "hw/nvme.h"
 #include "hw/virtio_blk.h"
 
 namespace reef {
@@ -19,6 +20,8 @@ extern "C" u32 c32_block_io(BlockRequest* req) {
     case DriverType::kVirtioBlk:
         return virtio_blk_rw(*reinterpret_cast<VirtioBlkDrive*>(d), req->op, req->lba, req->count, req->buf,
                              &req->done);
+    case DriverType::kNvme:
+        return nvme_rw(*reinterpret_cast<NvmeDrive*>(d), req->op, req->lba, req->count, req->buf, &req->done);
     default:
         return disk_status::kBadCommand;
     }

@@ -17,6 +17,7 @@
 #include "fw/shadow.h"
 #include "fw/smp.h"
 #include "hw/ata.h"
+#include "hw/nvme.h"
 #include "hw/virtio_blk.h"
 #include "hw/pic.h"
 #include "hw/ps2.h"
@@ -132,6 +133,8 @@ extern "C" [[noreturn]] void post_main() {
     if (CONFIG_ATA) ata_setup();
     post_phase("virtio");
     if (CONFIG_VIRTIO_BLK) virtio_blk_setup();
+    post_phase("nvme");
+    if (CONFIG_NVME) nvme_setup();
     block_finish_setup();
 
     post_phase("boot");
