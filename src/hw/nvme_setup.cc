@@ -97,7 +97,7 @@ bool setup_ctrl(const PciDevice& pd, NvmeCtrl& c) {
              b, dv, fn, (unsigned long long)cap);
         return false;
     }
-    if (c.bar + kRegDoorbells + 4 * stride > bar->addr + bar->size) {
+    if (u64(kRegDoorbells) + 4 * stride > bar->size) {  // the admin and I/O queue pairs' doorbells
         dlog(1, "nvme %02x:%02x.%x: doorbells outside BAR0; skipped\n", b, dv, fn);
         return false;
     }
