@@ -109,6 +109,7 @@ CONFIGS = [
     ("q35-virtio-128m", "q35 + virtio-blk 128M", ["-M", "q35", "-m", "128M", "--disk", "virtio"]),
     ("q35-ahci-128m", "q35 + AHCI 128M", ["-M", "q35", "-m", "128M", "--disk", "ahci"]),
     ("q35-virtio1-128m", "q35 + virtio-blk 1.0 128M", ["-M", "q35", "-m", "128M", "--disk", "virtio-modern"]),
+    ("q35-nvme-128m", "q35 + NVMe 128M", ["-M", "q35", "-m", "128M", "--disk", "nvme"]),
 ]
 PHASE_CONFIG = "pc-ide-128m"  # the configuration whose phases are shown
 BIOSES = ("reef", "seabios")

@@ -25,6 +25,7 @@ DriverPaths paths_of(DriverType t) {
     case DriverType::kAta: return {true, true};
     case DriverType::kVirtioBlk: return {false, true};
     case DriverType::kAhci: return {false, true};
+    case DriverType::kNvme: return {false, true};
     default: return {false, false};
     }
 }

@@ -5,6 +5,7 @@
 #include "block/block.h"
 #include "hw/ahci.h"
 #include "hw/ata.h"
+#include "hw/nvme.h"
 #include "hw/virtio_blk.h"
 
 namespace reef {
@@ -22,6 +23,8 @@ extern "C" u32 c32_block_io(BlockRequest* req) {
     case DriverType::kVirtioBlk:
         return virtio_blk_rw(*reinterpret_cast<VirtioBlkDrive*>(d), req->op, req->lba, req->count, req->buf,
                              &req->done);
+    case DriverType::kNvme:
+        return nvme_rw(*reinterpret_cast<NvmeDrive*>(d), req->op, req->lba, req->count, req->buf, &req->done);
     default:
         return disk_status::kBadCommand;
     }

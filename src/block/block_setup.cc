@@ -2,7 +2,9 @@
 // The block layer at POST: drivers register their drives; once all have,
 // the boot list gets its default order and the BDA its disk count.
 #include "block/block.h"
+#include "fw/pci.h"
 #include "hw/cmos.h"
+#include "hw/disk_geometry.h"
 #include "lib/bda.h"
 #include "lib/checksum.h"
 #include "lib/far.h"
@@ -69,6 +71,23 @@ u8 cmos_priority(BootKind k) {
 }
 
 }  // namespace
+
+void block_init_pci_scsi_hd(Drive& g, DriverType t, u64 sectors, u16 sector_size, u16 bdf) {
+    g.driver = t;
+    g.kind = DriveKind::kHd;
+    g.sector_size = sector_size;
+    g.sectors = sectors;
+    Geometry geo = disk_translate(sectors);
+    g.lchs = Chs{geo.cylinders, geo.heads, geo.spt};
+    g.pchs = g.lchs;
+    g.translation = Translation::kLba;
+    DrivePath& p = g.path;
+    __builtin_memcpy(p.host_bus, "PCI ", 4);
+    __builtin_memcpy(p.iface, "SCSI    ", 8);
+    p.bus = pci_bus(bdf);
+    p.slot = pci_dev(bdf);
+    p.func = pci_fn(bdf);
+}
 
 bool block_register(Drive* d, const char* desc) {
     DriveMap& m = RT(g_drives);

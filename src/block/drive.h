@@ -15,6 +15,7 @@ enum class DriverType : u8 {
     kNone = 0,
     kAta = 1,        // ATA PIO on the PIIX IDE channels (16-bit and 32-bit paths)
     kVirtioBlk = 2,  // virtio-blk, legacy and virtio 1.0 (32-bit path)
+    kNvme = 3,       // NVMe, polled I/O queue (32-bit path)
     kAhci = 4,       // AHCI (SATA) disks (32-bit path)
 };
 

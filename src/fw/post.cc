@@ -18,6 +18,7 @@
 #include "fw/smp.h"
 #include "hw/ahci.h"
 #include "hw/ata.h"
+#include "hw/nvme.h"
 #include "hw/virtio_blk.h"
 #include "hw/pic.h"
 #include "hw/ps2.h"
@@ -135,6 +136,8 @@ extern "C" [[noreturn]] void post_main() {
     if (CONFIG_AHCI) ahci_setup();
     post_phase("virtio");
     if (CONFIG_VIRTIO_BLK) virtio_blk_setup();
+    post_phase("nvme");
+    if (CONFIG_NVME) nvme_setup();
     block_finish_setup();
 
     post_phase("boot");

@@ -3,7 +3,6 @@
 // the disk's size.
 #include "fw/malloc.h"
 #include "fw/pci.h"
-#include "hw/disk_geometry.h"
 #include "hw/virtio.h"
 #include "hw/virtio_blk.h"
 #include "lib/format.h"
@@ -178,22 +177,8 @@ bool setup_one(const PciDevice& pd, VirtioBlkDrive& d) {
                          pci_dev(pd.bdf), pci_fn(pd.bdf));
         return false;
     }
-    Drive& g = d.drive;
-    g.driver = DriverType::kVirtioBlk;
-    g.kind = DriveKind::kHd;
-    g.flags = (feats & virtio_blk::kFeatRo) ? Drive::kReadOnly : 0;
-    g.sector_size = 512;
-    g.sectors = sectors;
-    Geometry t = disk_translate(g.sectors);
-    g.lchs = Chs{t.cylinders, t.heads, t.spt};
-    g.pchs = g.lchs;
-    g.translation = Translation::kLba;
-    DrivePath& p = g.path;
-    __builtin_memcpy(p.host_bus, "PCI ", 4);
-    __builtin_memcpy(p.iface, "SCSI    ", 8);
-    p.bus = pci_bus(pd.bdf);
-    p.slot = pci_dev(pd.bdf);
-    p.func = pci_fn(pd.bdf);
+    block_init_pci_scsi_hd(d.drive, DriverType::kVirtioBlk, sectors, 512, pd.bdf);
+    if (feats & virtio_blk::kFeatRo) d.drive.flags |= Drive::kReadOnly;
     return true;
 }
 

@@ -21,7 +21,7 @@ import subprocess
 
 import pytest
 
-from reefqemu import OUT, Qemu, build_sector
+from reefqemu import OUT, Qemu, build_sector, disk_args
 
 SECTORS = 4096  # 2 MiB disk
 
@@ -311,11 +311,13 @@ def snapshot(vm, ebda):
     return vm.read_phys(0, 0x500), vm.read_phys(ebda, 0x400)
 
 
-def test_dap_bounds_and_bios_memory(bios, tmp_path):
+# NVMe: the 7Fh-sector reads into 0000:7E00 need a PRP list whose first
+# entry (PRP1) starts inside a page.
+@pytest.mark.parametrize("iface", ["ide", "nvme"])
+def test_dap_bounds_and_bios_memory(bios, tmp_path, iface):
     sector = build_sector(tmp_path, BOUNDS, disk_size=512)
     img = pattern_disk(str(tmp_path / "disk.img"), boot=sector)
-    vm = Qemu(bios=bios, name="int13-bounds", args=[
-        "-M", "pc", "-m", "128M", "-drive", "file=%s,format=raw,if=ide" % img])
+    vm = Qemu(bios=bios, name="int13-bounds-" + iface, args=["-M", "pc", "-m", "128M"] + disk_args(img, iface))
     with vm:
         vm.wait_serial(r"SNAP1", timeout=60)
         ebda = int.from_bytes(vm.read_phys(0x40E, 2), "little") << 4

@@ -17,9 +17,9 @@ from reefqemu import Qemu, disk_args, message_sector
 
 # (machine, interface): virtio-blk through the legacy (transitional) and
 # the virtio 1.0 (disable-legacy=on) interface on both machines; AHCI: q35's
-# own ICH9 controller and an ahci device on pc.
+# own ICH9 controller and an ahci device on pc; NVMe on both.
 LINUX_DISKS = [("pc", "virtio"), ("q35", "virtio"), ("pc", "virtio-modern"), ("q35", "virtio-modern"),
-               ("q35", "ahci"), ("pc", "ahci")]
+               ("q35", "ahci"), ("pc", "ahci"), ("q35", "nvme"), ("pc", "nvme")]
 LINUX_MEM = "512M"
 
 
@@ -110,3 +110,53 @@ def test_failing_ahci_disk_falls_back_to_the_next(bios, tmp_path):
         log = vm.debug_text()
     assert "SHOULD-NOT-RUN" not in out
     assert "Boot failed: could not read the boot sector of AHCI 00:1f.2 port 0" in log, log
+
+
+def test_empty_nvme_namespace_is_skipped(bios, tmp_path):
+    """An NVMe controller whose only namespace is empty: one log line, and
+    the IDE disk boots."""
+    empty = tmp_path / "empty.img"
+    empty.write_bytes(b"")
+    img = message_sector(tmp_path, "BOOTED-FROM-IDE")
+    vm = Qemu(bios=bios, name="nvme-empty", args=["-M", "q35", "-m", "128M"] + disk_args(img, "ide", "q35")
+              + disk_args(str(empty), "nvme", "q35", index=1))
+    with vm:
+        vm.wait_serial(r"BOOTED-FROM-IDE", timeout=60)
+        log = vm.debug_text()
+    assert re.search(r"nvme [0-9a-f:.]+ ns 1: the namespace is empty \(0 sectors\); skipped", log), log
+
+
+def test_failing_nvme_disk_fails_the_boot_cleanly(bios, tmp_path):
+    """Every read of the only (NVMe) disk fails: the command's status is
+    logged, then 'No bootable device', never a hang."""
+    img = message_sector(tmp_path, "SHOULD-NOT-RUN")
+    conf = tmp_path / "blkdebug.conf"
+    conf.write_text('[inject-error]\nevent = "read_aio"\nerrno = "5"\n')
+    vm = Qemu(bios=bios, name="nvme-failing", args=["-M", "q35", "-m", "128M"]
+              + disk_args("blkdebug:%s:%s" % (conf, img), "nvme", "q35"))
+    with vm:
+        vm.wait_serial(r"No bootable device", timeout=60)
+        out = vm.serial_text()
+        log = vm.debug_text()
+    assert "SHOULD-NOT-RUN" not in out
+    assert re.search(r"Boot failed: could not read the boot sector of NVMe [0-9a-f:.]+ ns 1 \(status 10\)", log), log
+
+
+def test_nvme_namespaces_of_512_and_4096_byte_sectors(bios, tmp_path):
+    """Two NVMe controllers behind an IDE boot disk, one with 4 KiB logical
+    blocks: each namespace becomes a BIOS hard disk of its sector size."""
+    img = message_sector(tmp_path, "BOOTED-FROM-IDE")
+    args = ["-M", "q35", "-m", "128M"] + disk_args(img, "ide", "q35")
+    for i in (1, 2):
+        extra = tmp_path / ("extra%d.img" % i)
+        extra.write_bytes(bytes(i << 20))
+        args += disk_args(str(extra), "nvme", "q35", index=i)
+    args[-1] += ",logical_block_size=4096,physical_block_size=4096"
+    vm = Qemu(bios=bios, name="nvme-two", args=args)
+    with vm:
+        vm.wait_serial(r"BOOTED-FROM-IDE", timeout=60)
+        log = vm.debug_text()
+        nhd = vm.read_phys(0x475, 1)[0]
+    found = re.findall(r"nvme [0-9a-f:.]+ ns 1: (\d+) sectors of (\d+) bytes", log)
+    assert sorted(found) == [("2048", "512"), ("512", "4096")], log
+    assert nhd == 3, nhd

@@ -57,7 +57,7 @@ STATE_LBA = 2
 
 # The disks the payload runs on: (machine, interface of reefqemu.disk_args).
 # A disk driver adds its rows here.
-SERVICE_DISKS = [("pc", "ide"), ("pc", "virtio"), ("q35", "virtio-modern"), ("q35", "ahci")]
+SERVICE_DISKS = [("pc", "ide"), ("pc", "virtio"), ("q35", "virtio-modern"), ("q35", "ahci"), ("q35", "nvme")]
 
 
 def qemu_args(img, machine="pc", iface="ide"):
@@ -135,7 +135,8 @@ def write_pattern(lba, tag):
 # What EDD 48h must report as the interface type, and the PCI class of the
 # controller its interface path names, per disk interface.
 EDD_IFACE = {"ide": (b"ATA ", 0x0101), "virtio": (b"SCSI", 0x0100), "virtio-modern": (b"SCSI", 0x0100),
-             "ahci": (b"SATA", 0x0106)}
+             "ahci": (b"SATA", 0x0106),
+             "nvme": (b"SCSI", 0x0108)}
 
 
 def config_sector(iface="ide"):
