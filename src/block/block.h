@@ -72,8 +72,10 @@ u8 block_rw(Drive& d, BlockOp op, u64 lba, u32 count, u32 buf, u32* done);
 // among entries of the same kind (0 first). Returns false if the map is full.
 bool block_register(Drive* d, const char* desc);
 // POST: fills a hard disk of `sectors` behind the PCI function `bdf` that
-// EDD reports with interface type "SCSI" (LBA-translated geometry).
-void block_init_pci_scsi_hd(Drive& g, DriverType t, u64 sectors, u16 sector_size, u16 bdf);
+// EDD reports with interface type `iface` (8 characters, space padded:
+// "SCSI    ", "SATA    ") and an LBA-translated geometry (also the physical
+// one unless the driver knows better).
+void block_init_pci_hd(Drive& g, DriverType t, u64 sectors, u16 sector_size, u16 bdf, const char* iface);
 // POST: sets the default boot priorities (CMOS boot order, as QEMU's
 // -boot order= sets it) and logs the boot list. Called once all drivers ran.
 void block_finish_setup();

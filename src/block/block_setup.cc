@@ -72,7 +72,7 @@ u8 cmos_priority(BootKind k) {
 
 }  // namespace
 
-void block_init_pci_scsi_hd(Drive& g, DriverType t, u64 sectors, u16 sector_size, u16 bdf) {
+void block_init_pci_hd(Drive& g, DriverType t, u64 sectors, u16 sector_size, u16 bdf, const char* iface) {
     g.driver = t;
     g.kind = DriveKind::kHd;
     g.sector_size = sector_size;
@@ -83,7 +83,7 @@ void block_init_pci_scsi_hd(Drive& g, DriverType t, u64 sectors, u16 sector_size
     g.translation = Translation::kLba;
     DrivePath& p = g.path;
     __builtin_memcpy(p.host_bus, "PCI ", 4);
-    __builtin_memcpy(p.iface, "SCSI    ", 8);
+    __builtin_memcpy(p.iface, iface, 8);
     p.bus = pci_bus(bdf);
     p.slot = pci_dev(bdf);
     p.func = pci_fn(bdf);

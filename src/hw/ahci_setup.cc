@@ -5,7 +5,6 @@
 #include "fw/malloc.h"
 #include "fw/pci.h"
 #include "hw/ahci.h"
-#include "hw/disk_geometry.h"
 #include "hw/timer.h"
 #include "lib/format.h"
 #include "lib/log.h"
@@ -101,26 +100,15 @@ bool setup_port(u16 bdf, u32 abar, u8 p, AhciDrive& d) {
     bool lba48 = id[83] & (1u << 10);
     u64 n48 = u64(id[100]) | (u64(id[101]) << 16) | (u64(id[102]) << 32) | (u64(id[103]) << 48);
     u64 n28 = id[60] | (u32(id[61]) << 16);
-    Drive& g = d.drive;
-    g.driver = DriverType::kAhci;
-    g.kind = DriveKind::kHd;
-    g.sector_size = 512;
-    g.sectors = lba48 && n48 ? n48 : n28;
-    if (!g.sectors) {
+    u64 sectors = lba48 && n48 ? n48 : n28;
+    if (!sectors) {
         dlog(1, "ahci%u: the disk is empty (0 sectors); skipped\n", p);
         return false;
     }
+    Drive& g = d.drive;
+    block_init_pci_hd(g, DriverType::kAhci, sectors, 512, bdf, "SATA    ");
     g.pchs = Chs{id[1], id[3], id[6]};
-    Geometry t = disk_translate(g.sectors);
-    g.lchs = Chs{t.cylinders, t.heads, t.spt};
-    g.translation = Translation::kLba;
-    DrivePath& path = g.path;
-    __builtin_memcpy(path.host_bus, "PCI ", 4);
-    __builtin_memcpy(path.iface, "SATA    ", 8);
-    path.bus = pci_bus(bdf);
-    path.slot = pci_dev(bdf);
-    path.func = pci_fn(bdf);
-    path.device = p;
+    g.path.device = p;
     char model[41];
     copy_ata_string(model, id + 27, 20);
     dlog(1, "ahci%u: %s, %llu sectors (%llu MiB)%s\n", p, model, (unsigned long long)g.sectors,

@@ -176,7 +176,7 @@ bool add_namespace(NvmeCtrl& c, u8 ci, u32 nsid) {
     d.ctrl = ci;
     d.nsid = nsid;
     // EDD 3.0 has no NVMe interface type: "SCSI" (docs/block-layer.md).
-    block_init_pci_scsi_hd(d.drive, DriverType::kNvme, nsze, u16(1u << lbads), c.bdf);
+    block_init_pci_hd(d.drive, DriverType::kNvme, nsze, u16(1u << lbads), c.bdf, "SCSI    ");
     d.drive.path.device = nsid - 1;  // as the LUN
     dlog(1, "nvme %02x:%02x.%x ns %u: %llu sectors of %u bytes (%llu MiB)\n", b, dv, fn, nsid,
          (unsigned long long)nsze, d.drive.sector_size, (unsigned long long)((nsze << lbads) >> 20));

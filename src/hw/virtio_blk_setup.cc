@@ -177,7 +177,7 @@ bool setup_one(const PciDevice& pd, VirtioBlkDrive& d) {
                          pci_dev(pd.bdf), pci_fn(pd.bdf));
         return false;
     }
-    block_init_pci_scsi_hd(d.drive, DriverType::kVirtioBlk, sectors, 512, pd.bdf);
+    block_init_pci_hd(d.drive, DriverType::kVirtioBlk, sectors, 512, pd.bdf, "SCSI    ");
     if (feats & virtio_blk::kFeatRo) d.drive.flags |= Drive::kReadOnly;
     return true;
 }
