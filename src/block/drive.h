@@ -17,6 +17,16 @@ enum class DriverType : u8 {
     kVirtioBlk = 2,  // virtio-blk, legacy and virtio 1.0 (32-bit path)
     kNvme = 3,       // NVMe, polled I/O queue (32-bit path)
     kAhci = 4,       // AHCI (SATA) disks (32-bit path)
+    kFloppy = 5,     // the ISA floppy controller (16-bit path)
+    kAtapi = 6,      // ATAPI CD-ROMs on the PIIX IDE channels (SCSI commands)
+    kAhciAtapi = 7,  // ATAPI CD-ROMs on AHCI ports (SCSI commands)
+    kCdEmu = 8,      // El Torito floppy/hard-disk emulation on a CD (block layer)
+    kVirtioScsi = 9, // virtio-scsi disks and CDs (SCSI commands)
+    kLsiScsi = 10,   // LSI 53C895A (SCSI commands)
+    kMegasas = 11,   // MegaRAID SAS (SCSI commands)
+    kPvscsi = 12,    // VMware pvscsi (SCSI commands)
+    kMptSas = 13,    // LSI SAS1068 (SCSI commands)
+    kEsp = 14,       // AM53C974 (SCSI commands)
 };
 
 // How the logical CHS geometry INT 13h reports relates to the disk.
