@@ -26,6 +26,14 @@ DriverPaths paths_of(DriverType t) {
     case DriverType::kVirtioBlk: return {false, true};
     case DriverType::kAhci: return {false, true};
     case DriverType::kNvme: return {false, true};
+    case DriverType::kAtapi:
+    case DriverType::kAhciAtapi:
+    case DriverType::kVirtioScsi:
+    case DriverType::kLsiScsi:
+    case DriverType::kMegasas:
+    case DriverType::kPvscsi:
+    case DriverType::kMptSas:
+    case DriverType::kEsp: return {false, true};
     default: return {false, false};
     }
 }

@@ -3,6 +3,7 @@
 // request through a driver's 32-bit path (buffers above 1 MiB, and drivers
 // that only exist in 32-bit code).
 #include "block/block.h"
+#include "block/scsi.h"
 #include "hw/ahci.h"
 #include "hw/ata.h"
 #include "hw/nvme.h"
@@ -26,6 +27,7 @@ extern "C" u32 c32_block_io(BlockRequest* req) {
     case DriverType::kNvme:
         return nvme_rw(*reinterpret_cast<NvmeDrive*>(d), req->op, req->lba, req->count, req->buf, &req->done);
     default:
+        if (scsi_driver(d->driver)) return scsi_rw(*d, req->op, req->lba, req->count, req->buf, &req->done);
         return disk_status::kBadCommand;
     }
 }

@@ -67,7 +67,7 @@ struct Drive {
 // INT 13h status codes (AH after a call).
 namespace disk_status {
 constexpr u8 kOk = 0x00, kBadCommand = 0x01, kWriteProtected = 0x03, kSectorNotFound = 0x04,
-             kBadEcc = 0x10, kControllerFail = 0x20, kSeekFail = 0x40, kTimeout = 0x80,
+             kMediaChanged = 0x06, kBadEcc = 0x10, kNoMedia = 0x31, kControllerFail = 0x20, kSeekFail = 0x40, kTimeout = 0x80,
              kNotReady = 0xAA, kUndefined = 0xBB, kWriteFault = 0xCC;
 }
 

@@ -23,8 +23,10 @@ constexpr u32 kTfdErr = 1u << 0, kTfdDrq = 1u << 3, kTfdBsy = 1u << 7;
 constexpr u32 kSstsDetMask = 0xF, kSstsDetPresent = 3;
 constexpr u32 kSigAta = 0x00000101, kSigAtapi = 0xEB140101;
 // Command header DW0: CFL (FIS length in dwords) bits 4:0, W bit 6, PRDTL 31:16.
-constexpr u32 kHdrWrite = 1u << 6;
+constexpr u32 kHdrWrite = 1u << 6, kHdrAtapi = 1u << 5;
+constexpr u32 kCmdAtapi = 1u << 24;  // PxCMD.ATAPI: the device is an ATAPI device
 constexpr u8 kFisH2d = 0x27, kFisCommand = 0x80;
+constexpr u8 kAtaPacket = 0xA0, kFeatureDma = 0x01;
 constexpr u8 kAtaIdentify = 0xEC, kAtaReadDmaExt = 0x25, kAtaWriteDmaExt = 0x35;
 constexpr u32 kMaxSectorsPerCommand = 0x2000;  // 4 MiB: one PRD entry
 }  // namespace ahci
@@ -47,6 +49,10 @@ AhciState& ahci_state();
 // too); returns an INT 13h status.
 u8 ahci_command(const AhciDrive& d, u8 cmd, u64 lba, u32 count, u32 buf, u32 bytes, bool write);
 u8 ahci_rw(AhciDrive& d, BlockOp op, u64 lba, u32 count, u32 buf, u32* done);
+// 32-bit runtime: one SCSI command on an ATAPI port (PACKET with DMA); the
+// SCSI transport of DriverType::kAhciAtapi (block/scsi.h).
+struct ScsiCmd;
+u8 ahci_atapi_exec(AhciDrive& d, ScsiCmd* c);
 
 // POST: every AHCI controller's ports with an ATA disk.
 void ahci_setup();

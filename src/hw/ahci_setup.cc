@@ -4,6 +4,7 @@
 // identified and registered. Every wait polls with a timeout.
 #include "fw/malloc.h"
 #include "fw/pci.h"
+#include "block/scsi.h"
 #include "hw/ahci.h"
 #include "hw/timer.h"
 #include "lib/format.h"
@@ -37,6 +38,34 @@ void copy_ata_string(char* out, const u16* words, int nwords) {
     }
     while (n > 0 && out[n - 1] == ' ') n--;
     out[n] = 0;
+}
+
+// An ATAPI device (a CD-ROM): SCSI commands through PACKET.
+bool setup_atapi(u16 bdf, AhciDrive& d) {
+    reg<u32>(d.port + kPxCmd) = reg<u32>(d.port + kPxCmd) | kCmdAtapi;
+    Drive& g = d.drive;
+    g.driver = DriverType::kAhciAtapi;
+    char name[12];
+    snformat(name, sizeof(name), "ahci%u", d.port_no);
+    ScsiProbe pr;
+    ScsiProbeStatus ps = scsi_probe(g, &pr);
+    if (ps != ScsiProbeStatus::kOk) {
+        dlog(1, "ahci%u: ATAPI device does not answer (probe %u); skipped\n", d.port_no, unsigned(ps));
+        return false;
+    }
+    if (!scsi_fill_drive(g, pr, name)) return false;
+    DrivePath& path = g.path;
+    __builtin_memcpy(path.host_bus, "PCI ", 4);
+    __builtin_memcpy(path.iface, "SATA    ", 8);
+    path.bus = pci_bus(bdf);
+    path.slot = pci_dev(bdf);
+    path.func = pci_fn(bdf);
+    path.device = d.port_no;
+    dlog(1, "ahci%u: ATAPI %s %s, %s\n", d.port_no, pr.inq.vendor, pr.inq.product,
+         pr.medium ? "medium present" : "no medium");
+    if (pr.medium)
+        dlog(2, "ahci%u: %llu blocks of %u bytes\n", d.port_no, (unsigned long long)g.sectors, g.sector_size);
+    return true;
 }
 
 bool setup_port(u16 bdf, u32 abar, u8 p, AhciDrive& d) {
@@ -78,18 +107,15 @@ bool setup_port(u16 bdf, u32 abar, u8 p, AhciDrive& d) {
     }
     reg<u32>(port + kPxCmd) = reg<u32>(port + kPxCmd) | kCmdSt;
     u32 sig = reg<u32>(port + kPxSig);
-    if (sig == kSigAtapi) {
-        dlog(1, "ahci%u: ATAPI device (not bootable yet)\n", p);
-        return false;
-    }
-    if (sig != kSigAta) {
-        dlog(1, "ahci%u: unknown device signature %08x; skipped\n", p, sig);
-        return false;
-    }
     d = AhciDrive{};
     d.port = port;
     d.mem = mem;
     d.port_no = p;
+    if (sig == kSigAtapi) return setup_atapi(bdf, d);
+    if (sig != kSigAta) {
+        dlog(1, "ahci%u: unknown device signature %08x; skipped\n", p, sig);
+        return false;
+    }
     // IDENTIFY DEVICE into the tail of the port block (512 bytes at 0x600).
     u32 idbuf = mem + 0x600;
     if (ahci_command(d, kAtaIdentify, 0, 0, idbuf, 512, false)) {

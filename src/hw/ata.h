@@ -60,7 +60,8 @@ constexpr u8 kStErr = 0x01, kStDrq = 0x08, kStDf = 0x20, kStDrdy = 0x40, kStBsy 
 constexpr u8 kCtlNien = 0x02, kCtlSrst = 0x04;
 constexpr u8 kDevLba = 0x40, kDevObs = 0xA0, kDevSlave = 0x10;
 constexpr u8 kCmdReadPio = 0x20, kCmdReadPioExt = 0x24, kCmdWritePio = 0x30, kCmdWritePioExt = 0x34,
-             kCmdVerify = 0x40, kCmdVerifyExt = 0x42, kCmdIdentify = 0xEC, kCmdIdentifyPacket = 0xA1;
+             kCmdVerify = 0x40, kCmdVerifyExt = 0x42, kCmdIdentify = 0xEC, kCmdIdentifyPacket = 0xA1,
+             kCmdPacket = 0xA0;
 constexpr u32 kTimeoutUs = 5000000;  // one command
 
 // Shared by the I/O path and POST.
@@ -77,6 +78,13 @@ void ata_setup();
 // build: below 1 MiB). Returns an INT 13h status; *done counts the sectors
 // moved. The block layer has checked the request.
 u8 ata_rw(const AtaDrive& d, BlockOp op, u64 lba, u32 count, u32 buf, u32* done);
+
+#if defined(REEF_MODE32)
+struct ScsiCmd;
+// 32-bit runtime: one SCSI command on an ATAPI device (PACKET, PIO); the
+// SCSI transport of DriverType::kAtapi (src/hw/atapi.cc, block/scsi.h).
+u8 atapi_exec(AtaDrive& d, ScsiCmd* c);
+#endif
 
 }  // namespace reef
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 // ATA driver, POST part: reset the PIIX IDE channels, IDENTIFY every
 // position, register the hard disks with the block layer.
+#include "block/scsi.h"
 #include "fw/pci.h"
 #include "hw/ata.h"
 #include "hw/disk_geometry.h"
@@ -93,6 +94,28 @@ u16 ide_controller_bdf() {
     return pci_bdf(0, 1, 1);  // where QEMU's PIIX puts it
 }
 
+// An ATAPI device (CD-ROM) that IDENTIFY PACKET DEVICE found: probed and
+// registered through the SCSI layer.
+bool setup_atapi(AtaDrive& d, const char* model) {
+    Drive& g = d.drive;
+    g.driver = DriverType::kAtapi;
+    char name[12];
+    snformat(name, sizeof(name), "ata%d-%d", d.channel, d.slave);
+    ScsiProbe pr;
+    ScsiProbeStatus ps = scsi_probe(g, &pr);
+    if (ps != ScsiProbeStatus::kOk) {
+        dlog(1, "%s: ATAPI %s does not answer (probe %u); skipped\n", name, model, unsigned(ps));
+        return false;
+    }
+    if (!scsi_fill_drive(g, pr, name)) return false;
+    dlog(1, "%s: ATAPI %s, %s\n", name, model, pr.medium ? "medium present" : "no medium");
+    if (pr.medium) dlog(2, "%s: %llu blocks of %u bytes\n", name, (unsigned long long)g.sectors, g.sector_size);
+    char desc[sizeof(BootEntry::desc)];
+    snformat(desc, sizeof(desc), "ATAPI%d-%d %s", d.channel, d.slave, model);
+    block_register(&g, desc);
+    return true;
+}
+
 }  // namespace
 
 void ata_setup() {
@@ -137,8 +160,8 @@ void ata_setup() {
                 char desc[sizeof(BootEntry::desc)];
                 snformat(desc, sizeof(desc), "ATA%d-%d %s", c, s, model);
                 block_register(&d.drive, desc);
-            } else {
-                dlog(1, "ata%d-%d: ATAPI %s (not bootable yet)\n", c, s, model);
+            } else if (!setup_atapi(d, model)) {
+                continue;
             }
             st.ndrives++;
         }
