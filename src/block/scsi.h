@@ -125,6 +125,13 @@ u8 scsi_rw(Drive& d, BlockOp op, u64 lba, u32 count, u32 buf, u32* done);
 // or the status that says why there is no medium (AAh/31h).
 u8 scsi_media_check(Drive& d);
 
+// POST: probes the logical unit behind `d` (d.driver and the driver's own
+// fields set, so that scsi_exec reaches it), fills the drive (EDD path:
+// "SCSI" at the PCI function `bdf`, device path target | LUN << 16) and
+// registers it as "<name> <target>:<lun> <product>". False, with a log line
+// unless nothing answers there, when it is no usable disk or CD-ROM.
+bool scsi_register_lun(Drive& d, u16 bdf, u16 target, u32 lun, const char* name);
+
 // Is this driver type a SCSI transport (dispatched through scsi_rw)?
 bool scsi_driver(DriverType t);
 #endif
