@@ -119,6 +119,12 @@ ScsiProbeStatus scsi_probe(Drive& d, ScsiProbe* out) {
     if (err) return ScsiProbeStatus::kFailed;
     if (read_capacity(d, &out->sectors, &out->block_size)) return ScsiProbeStatus::kFailed;
     out->medium = true;
+    if (out->inq.type == scsi::kTypeDisk) {
+        // Write protection: a device that does not answer is taken as writable.
+        u8 hdr[4] = {};
+        ScsiCmd ms = scsi_cmd_mode_sense_header(flat(hdr));
+        if (run(d, ms, &s) == disk_status::kOk) out->write_protected = hdr[2] & kModeHeaderWp;
+    }
     return ScsiProbeStatus::kOk;
 }
 
@@ -135,7 +141,7 @@ bool scsi_fill_drive(Drive& d, const ScsiProbe& p, const char* name) {
     d.kind = cd ? DriveKind::kCdrom : DriveKind::kHd;
     d.sector_size = u16(p.medium ? p.block_size : 2048);
     d.sectors = p.medium ? p.sectors : 0;
-    d.flags = u8((cd ? Drive::kReadOnly : 0) | (cd || p.inq.removable ? Drive::kRemovable : 0));
+    d.flags = u8((cd || p.write_protected ? Drive::kReadOnly : 0) | (cd || p.inq.removable ? Drive::kRemovable : 0));
     if (cd) {
         d.translation = Translation::kNone;
         d.lchs = d.pchs = Chs{};
