@@ -114,6 +114,9 @@ CONFIGS = [
     # of a CD (build_cd_payload).
     ("pc-cd-128m", "pc + IDE CD 128M", ["-M", "pc", "-m", "128M", "--disk", "ide", "--media", "cdrom"]),
     ("q35-cd-128m", "q35 + AHCI CD 128M", ["-M", "q35", "-m", "128M", "--disk", "ahci", "--media", "cdrom"]),
+    ("pc-megasas-128m", "pc + MegaRAID SAS 128M", ["-M", "pc", "-m", "128M", "--disk", "megasas"]),
+    ("pc-pvscsi-128m", "pc + pvscsi 128M", ["-M", "pc", "-m", "128M", "--disk", "pvscsi"]),
+    ("pc-mptsas-128m", "pc + LSI SAS1068 128M", ["-M", "pc", "-m", "128M", "--disk", "mptsas1068"]),
 ]
 PHASE_CONFIG = "pc-ide-128m"  # the configuration whose phases are shown
 BIOSES = ("reef", "seabios")

@@ -5,6 +5,7 @@
 
 #include "hw/ahci.h"
 #include "hw/ata.h"
+#include "hw/scsi_hba.h"
 #include "hw/disk_geometry.h"
 #include "hw/timer.h"
 #include "lib/log.h"
@@ -19,6 +20,9 @@ u8 transport(Drive& d, ScsiCmd* c) {
     switch (d.driver) {
     case DriverType::kAtapi: return atapi_exec(*reinterpret_cast<AtaDrive*>(&d), c);
     case DriverType::kAhciAtapi: return ahci_atapi_exec(*reinterpret_cast<AhciDrive*>(&d), c);
+    case DriverType::kPvscsi: return pvscsi_exec(*reinterpret_cast<HbaDrive*>(&d), c);
+    case DriverType::kMptSas: return mptsas_exec(*reinterpret_cast<HbaDrive*>(&d), c);
+    case DriverType::kMegasas: return megasas_exec(*reinterpret_cast<HbaDrive*>(&d), c);
     default: return disk_status::kBadCommand;
     }
 }
