@@ -198,7 +198,7 @@ HANDLER(handle_int18) {
     (void)r;
     // A boot sector or BEV that gives up: the next boot list entry (none
     // left, or INT 18h before INT 19h ran: boot failure).
-    dlog(2, "int18: boot failure / next device (%d)\n", g_boot_next);
+    dlog(1, "int18: boot failure / next device (%d)\n", g_boot_next);
     if (g_boot_next) boot_from(g_boot_next);
     boot_failed();
 }
