@@ -129,6 +129,7 @@ extern "C" [[noreturn]] void post_main() {
 
     post_phase("vga");
     u32 rom_end = vga_rom_setup();
+    rom_end = file_roms_setup(rom_end);
     screen_banner();
 
     post_phase("ata");
@@ -146,6 +147,7 @@ extern "C" [[noreturn]] void post_main() {
     post_phase("megasas");
     if (CONFIG_MEGASAS) megasas_setup();
     block_finish_setup();
+    optionrom_connect_disks();
 
     post_phase("boot");
     boot_config();
