@@ -18,6 +18,7 @@
 #include "fw/smp.h"
 #include "hw/ahci.h"
 #include "hw/ata.h"
+#include "hw/floppy.h"
 #include "hw/nvme.h"
 #include "hw/virtio_blk.h"
 #include "hw/pic.h"
@@ -130,6 +131,8 @@ extern "C" [[noreturn]] void post_main() {
     u32 rom_end = vga_rom_setup();
     screen_banner();
 
+    post_phase("floppy");
+    if (CONFIG_FLOPPY) floppy_setup();
     post_phase("ata");
     if (CONFIG_ATA) ata_setup();
     post_phase("ahci");
