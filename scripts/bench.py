@@ -110,7 +110,9 @@ CONFIGS = [
     ("q35-ahci-128m", "q35 + AHCI 128M", ["-M", "q35", "-m", "128M", "--disk", "ahci"]),
     ("q35-virtio1-128m", "q35 + virtio-blk 1.0 128M", ["-M", "q35", "-m", "128M", "--disk", "virtio-modern"]),
     ("q35-nvme-128m", "q35 + NVMe 128M", ["-M", "q35", "-m", "128M", "--disk", "nvme"]),
+    ("pc-floppy-1m44", "pc + 1.44M floppy (-boot a)", ["-M", "pc", "-m", "128M", "--disk", "floppy"]),
 ]
+FLOPPY_BYTES = 1474560  # --disk floppy: the boot sector on a 1.44M diskette image
 PHASE_CONFIG = "pc-ide-128m"  # the configuration whose phases are shown
 BIOSES = ("reef", "seabios")
 NAMES = {"reef": "ReefBIOS", "seabios": "SeaBIOS"}
@@ -276,7 +278,11 @@ def run_qemu(bios, machine, rundir, disk, icount, expect_payload=True):
     if disk:
         mydisk = os.path.join(rundir, "disk.img")  # a copy: QEMU locks its image
         shutil.copyfile(disk, mydisk)
-        cmd += disk_args(mydisk, iface, machine[machine.index("-M") + 1])
+        if iface == "floppy":
+            os.truncate(mydisk, FLOPPY_BYTES)
+            cmd += ["-drive", "if=floppy,file=%s,format=raw" % mydisk, "-boot", "a"]
+        else:
+            cmd += disk_args(mydisk, iface, machine[machine.index("-M") + 1])
     with open(os.path.join(rundir, "cmdline.txt"), "w") as f:
         f.write(" ".join(cmd) + "\n")
     with open(os.path.join(rundir, "stderr.log"), "w") as err:
