@@ -122,7 +122,9 @@ CONFIGS = [
     # "--kernel": no disk; -kernel with tests/payloads/bench/kernel.S (build_kernel_payload), measured
     # from reset to the kernel's entry [4]; also under qboot.
     ("pc-kernel-128m", "pc -kernel 128M [4]", ["-M", "pc", "-m", "128M", "--kernel"]),
+    ("pc-floppy-1m44", "pc + 1.44M floppy (-boot a)", ["-M", "pc", "-m", "128M", "--disk", "floppy"]),
 ]
+FLOPPY_BYTES = 1474560  # --disk floppy: the boot sector on a 1.44M diskette image
 PHASE_CONFIG = "pc-ide-128m"  # the configuration whose phases are shown
 BIOSES = ("reef", "seabios")
 NAMES = {"reef": "ReefBIOS", "seabios": "SeaBIOS"}
@@ -347,7 +349,11 @@ def run_qemu(bios, machine, rundir, disk, icount, expect_payload=True):
     if disk:
         mydisk = os.path.join(rundir, "disk.img")  # a copy: QEMU locks its image
         shutil.copyfile(disk, mydisk)
-        cmd += disk_args(mydisk, iface, machine[machine.index("-M") + 1], media=media)
+        if iface == "floppy":
+            os.truncate(mydisk, FLOPPY_BYTES)
+            cmd += ["-drive", "if=floppy,file=%s,format=raw" % mydisk, "-boot", "a"]
+        else:
+            cmd += disk_args(mydisk, iface, machine[machine.index("-M") + 1], media=media)
     with open(os.path.join(rundir, "cmdline.txt"), "w") as f:
         f.write(" ".join(cmd) + "\n")
     with open(os.path.join(rundir, "stderr.log"), "w") as err:

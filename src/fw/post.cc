@@ -18,6 +18,7 @@
 #include "fw/smp.h"
 #include "hw/ahci.h"
 #include "hw/ata.h"
+#include "hw/floppy.h"
 #include "hw/nvme.h"
 #include "hw/scsi_hba.h"
 #include "hw/virtio_blk.h"
@@ -132,6 +133,8 @@ extern "C" [[noreturn]] void post_main() {
     rom_end = file_roms_setup(rom_end);
     screen_banner();
 
+    post_phase("floppy");
+    if (CONFIG_FLOPPY) floppy_setup();
     post_phase("ata");
     if (CONFIG_ATA) ata_setup();
     post_phase("ahci");
