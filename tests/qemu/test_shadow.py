@@ -3,7 +3,7 @@
 
 A boot sector tries to overwrite bytes of the F-segment (16-bit code, the
 reset vector, a fixed entry point), of the 32-bit runtime code and of the VGA
-option ROM, and checks that the runtime data chunk (0xEC000-0xEFFFF) is still
+option ROM, and checks that the runtime data chunk (0xE8000-0xEFFFF) is still
 writable. The test also compares the reset vector area in guest memory with
 the image file through the QEMU monitor."""
 import os
@@ -45,8 +45,8 @@ def test_bios_is_read_only_at_boot(shadow_image):
         assert vm.read_phys(0xFE3FE, 3) == image[-0x20000 + 0x1E3FE:-0x20000 + 0x1E401]
     lines = re.findall(r"^(RO|RW) ([0-9A-F]{5}) (PASS|FAIL)", vm.serial_text(), re.M)
     got = {addr: (kind, res) for kind, addr, res in lines}
-    expected = {"F0000": "RO", "FFFF0": "RO", "FE3FE": "RO", "E0000": "RO", "EBFF0": "RO",
-                "C0000": "RO", "EFFF0": "RW"}
+    expected = {"F0000": "RO", "FFFF0": "RO", "FE3FE": "RO", "E0000": "RO", "E7FF0": "RO",
+                "C0000": "RO", "E8010": "RW", "EFFF0": "RW"}
     for addr, kind in expected.items():
         assert addr in got, "no line for %s in:\n%s" % (addr, vm.serial_text())
         assert got[addr] == (kind, "PASS"), "%s %s: %s\n%s" % (kind, addr, got[addr], vm.serial_text())

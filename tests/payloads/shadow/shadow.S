@@ -72,13 +72,15 @@ table:
         .word 0xF000, 0xE3FE
         .byte 0                    /* INT 13h fixed entry */
         .word 0xE000, 0x0000
-        .byte 0                    /* 32-bit POST code */
-        .word 0xE000, 0xBFF0
-        .byte 0                    /* end of the POST code chunk */
+        .byte 0                    /* 32-bit runtime code */
+        .word 0xE000, 0x7FF0
+        .byte 0                    /* end of the 32-bit runtime code */
         .word 0xC000, 0x0000
         .byte 0                    /* VGA option ROM */
-        .word 0xEC00, 0x3FF0
-        .byte 1                    /* runtime data/stack chunk: writable */
+        .word 0xE800, 0x0010
+        .byte 1                    /* runtime data chunk, first PAM chunk: writable */
+        .word 0xE800, 0x7FF0
+        .byte 1                    /* runtime data/stack chunk, second PAM chunk: writable */
         .word 0
 
 puts:   pushw %ax
