@@ -110,6 +110,9 @@ CONFIGS = [
     ("q35-ahci-128m", "q35 + AHCI 128M", ["-M", "q35", "-m", "128M", "--disk", "ahci"]),
     ("q35-virtio1-128m", "q35 + virtio-blk 1.0 128M", ["-M", "q35", "-m", "128M", "--disk", "virtio-modern"]),
     ("q35-nvme-128m", "q35 + NVMe 128M", ["-M", "q35", "-m", "128M", "--disk", "nvme"]),
+    ("pc-virtio-scsi-128m", "pc + virtio-scsi 128M", ["-M", "pc", "-m", "128M", "--disk", "virtio-scsi"]),
+    ("pc-lsi-128m", "pc + LSI 53C895A 128M", ["-M", "pc", "-m", "128M", "--disk", "lsi"]),
+    ("pc-esp-128m", "pc + AM53C974 128M", ["-M", "pc", "-m", "128M", "--disk", "am53c974"]),
 ]
 PHASE_CONFIG = "pc-ide-128m"  # the configuration whose phases are shown
 BIOSES = ("reef", "seabios")

@@ -20,6 +20,9 @@
 #include "hw/ata.h"
 #include "hw/nvme.h"
 #include "hw/virtio_blk.h"
+#include "hw/esp_scsi.h"
+#include "hw/lsi_scsi.h"
+#include "hw/virtio_scsi.h"
 #include "hw/pic.h"
 #include "hw/ps2.h"
 #include "hw/timer.h"
@@ -138,6 +141,12 @@ extern "C" [[noreturn]] void post_main() {
     if (CONFIG_VIRTIO_BLK) virtio_blk_setup();
     post_phase("nvme");
     if (CONFIG_NVME) nvme_setup();
+    post_phase("virtio-scsi");
+    if (CONFIG_VIRTIO_SCSI) virtio_scsi_setup();
+    post_phase("lsi");
+    if (CONFIG_LSI_SCSI) lsi_scsi_setup();
+    post_phase("esp");
+    if (CONFIG_ESP_SCSI) esp_scsi_setup();
     block_finish_setup();
 
     post_phase("boot");

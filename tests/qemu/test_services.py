@@ -57,7 +57,8 @@ STATE_LBA = 2
 
 # The disks the payload runs on: (machine, interface of reefqemu.disk_args).
 # A disk driver adds its rows here.
-SERVICE_DISKS = [("pc", "ide"), ("pc", "virtio"), ("q35", "virtio-modern"), ("q35", "ahci"), ("q35", "nvme")]
+SERVICE_DISKS = [("pc", "ide"), ("pc", "virtio"), ("q35", "virtio-modern"), ("q35", "ahci"), ("q35", "nvme"),
+                 ("pc", "virtio-scsi"), ("pc", "lsi"), ("pc", "am53c974")]
 
 
 def qemu_args(img, machine="pc", iface="ide"):
@@ -136,7 +137,8 @@ def write_pattern(lba, tag):
 # controller its interface path names, per disk interface.
 EDD_IFACE = {"ide": (b"ATA ", 0x0101), "virtio": (b"SCSI", 0x0100), "virtio-modern": (b"SCSI", 0x0100),
              "ahci": (b"SATA", 0x0106),
-             "nvme": (b"SCSI", 0x0108)}
+             "nvme": (b"SCSI", 0x0108),
+             "virtio-scsi": (b"SCSI", 0x0100), "lsi": (b"SCSI", 0x0100), "am53c974": (b"SCSI", 0x0100)}
 
 
 def config_sector(iface="ide"):
