@@ -110,6 +110,13 @@ CONFIGS = [
     ("q35-ahci-128m", "q35 + AHCI 128M", ["-M", "q35", "-m", "128M", "--disk", "ahci"]),
     ("q35-virtio1-128m", "q35 + virtio-blk 1.0 128M", ["-M", "q35", "-m", "128M", "--disk", "virtio-modern"]),
     ("q35-nvme-128m", "q35 + NVMe 128M", ["-M", "q35", "-m", "128M", "--disk", "nvme"]),
+    # "--media cdrom": the boot sector as the no-emulation El Torito image
+    # of a CD (build_cd_payload).
+    ("pc-cd-128m", "pc + IDE CD 128M", ["-M", "pc", "-m", "128M", "--disk", "ide", "--media", "cdrom"]),
+    ("q35-cd-128m", "q35 + AHCI CD 128M", ["-M", "q35", "-m", "128M", "--disk", "ahci", "--media", "cdrom"]),
+    ("pc-megasas-128m", "pc + MegaRAID SAS 128M", ["-M", "pc", "-m", "128M", "--disk", "megasas"]),
+    ("pc-pvscsi-128m", "pc + pvscsi 128M", ["-M", "pc", "-m", "128M", "--disk", "pvscsi"]),
+    ("pc-mptsas-128m", "pc + LSI SAS1068 128M", ["-M", "pc", "-m", "128M", "--disk", "mptsas1068"]),
     ("pc-virtio-scsi-128m", "pc + virtio-scsi 128M", ["-M", "pc", "-m", "128M", "--disk", "virtio-scsi"]),
     ("pc-lsi-128m", "pc + LSI 53C895A 128M", ["-M", "pc", "-m", "128M", "--disk", "lsi"]),
     ("pc-esp-128m", "pc + AM53C974 128M", ["-M", "pc", "-m", "128M", "--disk", "am53c974"]),
@@ -168,6 +175,28 @@ def build_payload():
     os.replace(os.path.join(tmp, "source.sha"), stamp)
     shutil.rmtree(tmp, ignore_errors=True)
     return disk
+
+
+def build_cd_payload(disk):
+    """out/bench/payload/cd.iso: the boot sector of `disk` as a CD's
+    no-emulation boot image (one 512-byte sector loaded to 07C0:0000)."""
+    d = os.path.dirname(disk)
+    iso = os.path.join(d, "cd.iso")
+    if os.path.isfile(iso) and os.path.getmtime(iso) >= os.path.getmtime(disk):
+        return iso
+    tmp = tempfile.mkdtemp(dir=d)
+    with open(disk, "rb") as f:
+        sector = f.read(512)
+    with open(os.path.join(tmp, "boot.bin"), "wb") as f:
+        f.write(sector + bytes(2048 - 512))
+    r = subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-o", os.path.join(d, "cd.iso.tmp"), "-b", "boot.bin",
+                        "-c", "boot.cat", "-no-emul-boot", "-boot-load-size", "1", tmp],
+                       capture_output=True, text=True)
+    shutil.rmtree(tmp, ignore_errors=True)
+    if r.returncode:
+        raise BenchError("building the bench CD failed: %s" % r.stderr)
+    os.replace(os.path.join(d, "cd.iso.tmp"), iso)
+    return iso
 
 
 def _payload_cmds(src, obj, elf, binf):
@@ -265,10 +294,15 @@ def run_qemu(bios, machine, rundir, disk, icount, expect_payload=True):
     serial = os.path.join(rundir, "serial.log")
     debug = os.path.join(rundir, "debug.log")
     paused = icount and SCHED["mode"] == "rt"
-    iface = "ide"
+    iface, media = "ide", "disk"
     if "--disk" in machine:
         i = machine.index("--disk")
         iface, machine = machine[i + 1], machine[:i] + machine[i + 2:]
+    if "--media" in machine:
+        i = machine.index("--media")
+        media, machine = machine[i + 1], machine[:i] + machine[i + 2:]
+        if media == "cdrom" and disk:
+            disk = build_cd_payload(disk)
     cmd = [QEMU, "-bios", bios] + machine + (ICOUNT if icount else []) + COMMON + [
         "-monitor", "stdio" if paused else "none",
         "-serial", "file:" + serial,
@@ -279,7 +313,7 @@ def run_qemu(bios, machine, rundir, disk, icount, expect_payload=True):
     if disk:
         mydisk = os.path.join(rundir, "disk.img")  # a copy: QEMU locks its image
         shutil.copyfile(disk, mydisk)
-        cmd += disk_args(mydisk, iface, machine[machine.index("-M") + 1])
+        cmd += disk_args(mydisk, iface, machine[machine.index("-M") + 1], media=media)
     with open(os.path.join(rundir, "cmdline.txt"), "w") as f:
         f.write(" ".join(cmd) + "\n")
     with open(os.path.join(rundir, "stderr.log"), "w") as err:

@@ -59,12 +59,21 @@ Drive* block_drive(u8 dl);
 u8 block_drive_number(const Drive* d);
 // Makes `d` hard disk 80h (the others move up by one), for booting it.
 void block_map_boot_hd(Drive* d);
+// Puts `d` (an El Torito emulated drive) in front of the drives of its
+// kind: it becomes 00h or 80h, the others move up one (the last one drops
+// out of a full map); the BDA's disk count / equipment word follow.
+void block_insert_front(Drive* d);
+// Takes `d` out of the drive map again (INT 13h 4B00h).
+void block_remove(Drive* d);
 // Validates, then moves `count` blocks at `lba` between the drive and the
 // flat buffer `buf`: directly through a 16-bit driver when the buffer lies
 // below 1 MiB and the driver has a 16-bit path, otherwise through call32
 // into the driver's 32-bit path. *done = blocks transferred. Returns an
 // INT 13h status.
 u8 block_rw(Drive& d, BlockOp op, u64 lba, u32 count, u32 buf, u32* done);
+// Removable media (CDs on SCSI transports): asks the drive again whether a
+// medium is in and how large it is (through call32). An INT 13h status.
+u8 block_media_check(Drive& d);
 #endif
 
 #if defined(REEF_MODE32)

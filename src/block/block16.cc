@@ -12,6 +12,7 @@ DEFINE_RTVAR(reef::BootList, g_boot);
 
 extern "C" u32 call32(u32 func_flat, u32 arg);
 DECLARE_CALL32(c32_block_io);
+DECLARE_CALL32(c32_block_media);
 
 namespace reef {
 namespace {
@@ -33,7 +34,8 @@ DriverPaths paths_of(DriverType t) {
     case DriverType::kMegasas:
     case DriverType::kPvscsi:
     case DriverType::kMptSas:
-    case DriverType::kEsp: return {false, true};
+    case DriverType::kEsp:
+    case DriverType::kCdEmu: return {false, true};
     default: return {false, false};
     }
 }
@@ -86,6 +88,48 @@ void block_map_boot_hd(Drive* d) {
         m.hd[0] = p;
         return;
     }
+}
+
+namespace {
+// The equipment word's diskette bits: bit 0 (drives present) and 7:6 (count - 1).
+void set_floppy_equipment(u8 n) {
+    u16 e = u16(BDA_GET(equipment) & ~0x00C1u);
+    if (n) e = u16(e | 0x0001 | ((n - 1) & 3) << 6);
+    BDA_SET(equipment, e);
+}
+}  // namespace
+
+void block_insert_front(Drive* d) {
+    DriveMap& m = g_drives;
+    bool fl = d->kind == DriveKind::kFloppy;
+    RtPtr<Drive>* list = fl ? m.floppy : m.hd;
+    u8& n = fl ? m.nfloppy : m.nhd;
+    u8 max = fl ? DriveMap::kMaxFloppy : DriveMap::kMaxHd;
+    if (n < max) n++;
+    for (u8 i = u8(n - 1); i > 0; i--) list[i] = list[i - 1];
+    list[0] = RtPtr<Drive>::of(d);
+    if (fl) set_floppy_equipment(n);
+    else BDA_SET(hdcount, n);
+}
+
+void block_remove(Drive* d) {
+    DriveMap& m = g_drives;
+    bool fl = d->kind == DriveKind::kFloppy;
+    RtPtr<Drive>* list = fl ? m.floppy : m.hd;
+    u8& n = fl ? m.nfloppy : m.nhd;
+    for (u8 i = 0; i < n; i++) {
+        if (list[i].get() != d) continue;
+        for (; i + 1 < n; i++) list[i] = list[i + 1];
+        n--;
+        break;
+    }
+    if (fl) set_floppy_equipment(n);
+    else BDA_SET(hdcount, n);
+}
+
+u8 block_media_check(Drive& d) {
+    if (in_vm86()) return disk_status::kOk;
+    return u8(call32(CALL32_ADDR(c32_block_media), rt_flat_addr(&d)));
 }
 
 u8 block_rw(Drive& d, BlockOp op, u64 lba, u32 count, u32 buf, u32* done) {

@@ -2,6 +2,8 @@
 // The block layer at POST: drivers register their drives; once all have,
 // the boot list gets its default order and the BDA its disk count.
 #include "block/block.h"
+#include "block/cdemu.h"
+#include "fw/malloc.h"
 #include "fw/pci.h"
 #include "hw/cmos.h"
 #include "hw/disk_geometry.h"
@@ -133,6 +135,10 @@ void block_finish_setup() {
     for (int i = 0; i < b.count; i++)
         dlog(2, "boot: %d. %s %s\n", i + 1, kind_name(b.entry[i].kind), b.entry[i].desc);
     BDA_SET(hdcount, m.nhd);
+    // El Torito emulation reads CD sectors that only partly belong to a
+    // request through this buffer (block32.cc).
+    RT(g_cdboot) = CdBootState{};
+    if (m.ncd) RT(g_cdboot).bounce = post_alloc().alloc(Zone::kHigh, kCdSectorSize, 16, "CD emulation buffer");
     for (int i = 0; i < m.nhd && i < 2; i++) set_fdpt(i, *m.hd[i]);
 }
 

@@ -5,6 +5,7 @@
 
 #include "hw/ahci.h"
 #include "hw/ata.h"
+#include "hw/scsi_hba.h"
 #include "hw/disk_geometry.h"
 #include "hw/esp_scsi.h"
 #include "hw/lsi_scsi.h"
@@ -22,9 +23,12 @@ u8 transport(Drive& d, ScsiCmd* c) {
     switch (d.driver) {
     case DriverType::kAtapi: return atapi_exec(*reinterpret_cast<AtaDrive*>(&d), c);
     case DriverType::kAhciAtapi: return ahci_atapi_exec(*reinterpret_cast<AhciDrive*>(&d), c);
-    case DriverType::kVirtioScsi: return virtio_scsi_exec(*reinterpret_cast<ScsiHbaDrive*>(&d), c);
-    case DriverType::kLsiScsi: return lsi_scsi_exec(*reinterpret_cast<ScsiHbaDrive*>(&d), c);
-    case DriverType::kEsp: return esp_scsi_exec(*reinterpret_cast<ScsiHbaDrive*>(&d), c);
+    case DriverType::kVirtioScsi: return virtio_scsi_exec(*reinterpret_cast<HbaDrive*>(&d), c);
+    case DriverType::kLsiScsi: return lsi_scsi_exec(*reinterpret_cast<HbaDrive*>(&d), c);
+    case DriverType::kEsp: return esp_scsi_exec(*reinterpret_cast<HbaDrive*>(&d), c);
+    case DriverType::kPvscsi: return pvscsi_exec(*reinterpret_cast<HbaDrive*>(&d), c);
+    case DriverType::kMptSas: return mptsas_exec(*reinterpret_cast<HbaDrive*>(&d), c);
+    case DriverType::kMegasas: return megasas_exec(*reinterpret_cast<HbaDrive*>(&d), c);
     default: return disk_status::kBadCommand;
     }
 }
@@ -125,6 +129,12 @@ ScsiProbeStatus scsi_probe(Drive& d, ScsiProbe* out) {
     if (err) return ScsiProbeStatus::kFailed;
     if (read_capacity(d, &out->sectors, &out->block_size)) return ScsiProbeStatus::kFailed;
     out->medium = true;
+    if (out->inq.type == scsi::kTypeDisk) {
+        // Write protection: a device that does not answer is taken as writable.
+        u8 hdr[4] = {};
+        ScsiCmd ms = scsi_cmd_mode_sense_header(flat(hdr));
+        if (run(d, ms, &s) == disk_status::kOk) out->write_protected = hdr[2] & kModeHeaderWp;
+    }
     return ScsiProbeStatus::kOk;
 }
 
@@ -141,7 +151,7 @@ bool scsi_fill_drive(Drive& d, const ScsiProbe& p, const char* name) {
     d.kind = cd ? DriveKind::kCdrom : DriveKind::kHd;
     d.sector_size = u16(p.medium ? p.block_size : 2048);
     d.sectors = p.medium ? p.sectors : 0;
-    d.flags = u8((cd ? Drive::kReadOnly : 0) | (cd || p.inq.removable ? Drive::kRemovable : 0));
+    d.flags = u8((cd || p.write_protected ? Drive::kReadOnly : 0) | (cd || p.inq.removable ? Drive::kRemovable : 0));
     if (cd) {
         d.translation = Translation::kNone;
         d.lchs = d.pchs = Chs{};

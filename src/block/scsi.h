@@ -17,7 +17,7 @@ namespace reef {
 namespace scsi {
 // Operation codes (SPC-4, SBC-3, MMC-6).
 constexpr u8 kTestUnitReady = 0x00, kRequestSense = 0x03, kInquiry = 0x12, kStartStopUnit = 0x1B,
-             kPreventAllowRemoval = 0x1E, kReadCapacity10 = 0x25, kRead10 = 0x28, kWrite10 = 0x2A,
+             kPreventAllowRemoval = 0x1E, kModeSense6 = 0x1A, kReadCapacity10 = 0x25, kRead10 = 0x28, kWrite10 = 0x2A,
              kRead16 = 0x88, kWrite16 = 0x8A, kServiceActionIn16 = 0x9E, kReportLuns = 0xA0;
 constexpr u8 kSaReadCapacity16 = 0x10;
 // Status bytes (SAM-5).
@@ -56,6 +56,10 @@ ScsiCmd scsi_cmd(u8 opcode, u32 buf, u32 len);
 ScsiCmd scsi_cmd_inquiry(u32 buf);
 ScsiCmd scsi_cmd_request_sense(u32 buf);
 ScsiCmd scsi_cmd_read_capacity10(u32 buf);
+// MODE SENSE (6) of all pages, only the 4-byte header asked for (byte 2
+// bit 7: the medium is write-protected).
+ScsiCmd scsi_cmd_mode_sense_header(u32 buf);
+constexpr u8 kModeHeaderWp = 0x80;
 ScsiCmd scsi_cmd_read_capacity16(u32 buf);
 // READ or WRITE of `count` blocks at `lba`: the 10-byte form when both fit
 // (lba + count within 32 bits, count up to FFFFh), else the 16-byte form.
@@ -98,6 +102,7 @@ u8 scsi_exec(Drive& d, ScsiCmd* cmd);
 struct ScsiProbe {
     ScsiInquiry inq;
     bool medium;        // ready with a medium (sectors/block_size valid)
+    bool write_protected;  // a disk whose MODE SENSE header says WP
     u64 sectors;
     u32 block_size;
 };

@@ -51,6 +51,14 @@ ScsiCmd scsi_cmd_request_sense(u32 buf) {
 
 ScsiCmd scsi_cmd_read_capacity10(u32 buf) { return scsi_cmd(scsi::kReadCapacity10, buf, 8); }
 
+ScsiCmd scsi_cmd_mode_sense_header(u32 buf) {
+    ScsiCmd c = scsi_cmd(scsi::kModeSense6, buf, 4);
+    c.cdb[1] = 0x08;  // DBD: no block descriptors
+    c.cdb[2] = 0x3F;  // all pages (only the header fits)
+    c.cdb[4] = 4;
+    return c;
+}
+
 ScsiCmd scsi_cmd_read_capacity16(u32 buf) {
     ScsiCmd c = scsi_cmd(scsi::kServiceActionIn16, buf, 32);
     c.cdb[1] = scsi::kSaReadCapacity16;

@@ -39,9 +39,9 @@ bool scsi_register_lun(Drive& d, u16 bdf, u16 target, u32 lun, const char* name)
         dlog(1, "%s %d:%u: CD-ROM %s %s, %s\n", name, target, lun, pr.inq.vendor, pr.inq.product,
              pr.medium ? "medium present" : "no medium");
     else
-        dlog(1, "%s %d:%u: %s %s, %llu blocks of %u bytes (%llu MiB)\n", name, target, lun, pr.inq.vendor,
+        dlog(1, "%s %d:%u: %s %s, %llu blocks of %u bytes (%llu MiB)%s\n", name, target, lun, pr.inq.vendor,
              pr.inq.product, (unsigned long long)d.sectors, d.sector_size,
-             (unsigned long long)((d.sectors * d.sector_size) >> 20));
+             (unsigned long long)((d.sectors * d.sector_size) >> 20), d.read_only() ? ", read-only" : "");
     char desc[sizeof(BootEntry::desc)];
     snformat(desc, sizeof(desc), "%s %d:%u %s", name, target, lun, pr.inq.product);
     return block_register(&d, desc);

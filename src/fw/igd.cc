@@ -45,9 +45,30 @@ DevName dev_name(const PciDevice& dev, u16 device, int gen) {
     return n;
 }
 
+// VGA (0300h), 3D controller (0302h, IGDs that are not the primary display)
+// and other display controller (0380h, UPT mode).
 bool is_intel_display(const PciDevice& dev) {
-    return dev.vendor == kIgdVendor && (dev.class_id() == 0x0300 || dev.class_id() == 0x0380);
+    u16 c = dev.class_id();
+    return dev.vendor == kIgdVendor && (c == 0x0300 || c == 0x0302 || c == 0x0380);
 }
+
+u32 le32(const u8* p) { return u32(p[0]) | u32(p[1]) << 8 | u32(p[2]) << 16 | u32(p[3]) << 24; }
+void put_le32(u8* p, u32 v) {
+    for (int i = 0; i < 4; i++) p[i] = u8(v >> (8 * i));
+}
+
+constexpr char kOpRegionSig[] = "IntelGraphicsMem";
+constexpr u32 kBdsmAddrMask = ~u32(kBdsmAlign - 1);  // the low bits of BDSM are flags (lock)
+
+// Writes `addr` to a BDSM register and reads it back: true when it holds.
+bool write_bdsm(PciConfig& cfg, u16 bdf, IgdBdsmReg reg, u32 addr) {
+    cfg.write32(bdf, reg.offset, addr);
+    if (reg.is64) cfg.write32(bdf, u8(reg.offset + 4), 0);
+    bool low = (cfg.read32(bdf, reg.offset) & kBdsmAddrMask) == addr;
+    return low && (!reg.is64 || cfg.read32(bdf, u8(reg.offset + 4)) == 0);
+}
+
+const char* width(IgdBdsmReg r) { return r.is64 ? "64-bit" : "32-bit"; }
 
 // "9", "12\n", "0x9a49": a generation number or a device ID (hex).
 bool parse_test_gen(const char* s, u16* device, int* gen) {
@@ -89,6 +110,35 @@ int igd_generation(u16 id) {
     return 0;
 }
 
+OpRegionPlan opregion_plan(const u8* p, u32 n) {
+    using namespace opregion;
+    OpRegionPlan plan{};
+    plan.copy = n;
+    if (n < kMailbox3End || __builtin_memcmp(p, kOpRegionSig, 16) != 0) return plan;
+    u32 size = le32(p + kSize);
+    if (size == 0 || size > (0xFFFFFFFFu >> 10) || size * 1024 < kMailbox3End) return plan;
+    plan.has_header = true;
+    plan.header_size = size * 1024;
+    plan.major = p[kVerMajor];
+    plan.minor = p[kVerMinor];
+    plan.rvda = u64(le32(p + kRvda)) | u64(le32(p + kRvda + 4)) << 32;
+    plan.rvds = le32(p + kRvds);
+    u64 limit = plan.header_size;
+    if (plan.major >= 2 && plan.rvda && plan.rvds) {
+        // 2.0: RVDA is a physical address (the host's: never in our copy);
+        // 2.1 and later: an offset from the OpRegion's base.
+        bool relative = plan.major > 2 || plan.minor >= 1;
+        if (relative && plan.rvda >= kMailbox3End && plan.rvda <= n && plan.rvds <= n - plan.rvda) {
+            plan.vbt_inside = true;
+            limit = max<u64>(limit, plan.rvda + plan.rvds);
+        } else {
+            plan.vbt_outside = true;
+        }
+    }
+    plan.copy = u32(min<u64>(n, limit));
+    return plan;
+}
+
 IgdBdsmReg igd_bdsm_reg(int gen) {
     if (gen == 11 || gen == 12) return IgdBdsmReg{igdreg::kBdsm64, true};
     return IgdBdsmReg{igdreg::kBdsm, false};
@@ -112,6 +162,7 @@ void IgdSetup::scan() {
     scanned_ = true;
     opregion_ = fw_->find(kIgdOpRegionFile);
     bdsm_ = fw_->find(kIgdBdsmSizeFile);
+    vbt_ = fw_->find(kIgdVbtFile);
     const FwCfgFile* test = fw_->find(kIgdTestGenFile);
     if (!test) return;
     if (!allow_override_) {
@@ -128,12 +179,15 @@ void IgdSetup::scan() {
         return;
     }
     override_device_ = device;
-    dlog(2, "igd: TEST OVERRIDE: a display device at 00:02.0 will be an Intel IGD %04x:%04x (gen %d)\n", kIgdVendor,
+    dlog(2, "igd: TEST OVERRIDE: the device at 00:02.0 will be an Intel IGD %04x:%04x (gen %d)\n", kIgdVendor,
          device, gen);
 }
 
 bool IgdSetup::overridden(const PciDevice& dev) const {
-    return override_device_ && dev.bdf == kIgdBdf && dev.class_code == 0x03 && !is_intel_display(dev);
+    // Any device at 00:02.0 (a display, or a device whose config space lets
+    // a test see what a register that does not hold does: QEMU's xHCI on q35
+    // keeps 0xC0 read-only).
+    return override_device_ && dev.bdf == kIgdBdf && !is_intel_display(dev);
 }
 
 bool IgdSetup::match(const PciDevice& dev) {
@@ -160,11 +214,9 @@ void IgdSetup::setup(PciConfig& cfg, const PciDevice& dev) {
 
 void IgdSetup::setup_bdsm(PciConfig& cfg, const PciDevice& dev, u16 device, int gen) {
     DevName name = dev_name(dev, device, gen);
-    if (dev.bdf != kIgdBdf) {
-        dlog(1, "igd: %s: not at 00:02.0, so no stolen memory (%s is for legacy mode, IGD at 00:02.0)\n",
+    if (dev.bdf != kIgdBdf)
+        dlog(2, "igd: %s: not at 00:02.0; stolen memory as %s asks (QEMU 10.0+ emulates BDSM at any address)\n",
              name.s, kIgdBdsmSizeFile);
-        return;
-    }
     if (bdsm_->size != 8) {
         dlog(1, "igd: %s: %s is %u bytes, not an 8-byte little-endian size; BDSM not written\n", name.s,
              kIgdBdsmSizeFile, bdsm_->size);
@@ -201,61 +253,114 @@ void IgdSetup::setup_bdsm(PciConfig& cfg, const PciDevice& dev, u16 device, int 
     if (!gen)
         dlog(1, "igd: %s: device ID not in the generation table; using the classic BDSM register 0x5C (32-bit)\n",
              name.s);
-    if (reg.is64) {
-        cfg.write32(dev.bdf, reg.offset, addr);
-        cfg.write32(dev.bdf, u8(reg.offset + 4), 0);
-    } else {
-        cfg.write32(dev.bdf, reg.offset, addr);
-    }
     bdsm_addr_ = addr;
     bdsm_size_ = size;
-    dlog(1, "igd: %s: stolen memory 0x%llx bytes (%llu MiB) at 0x%08x, zeroed, e820 reserved; BDSM 0x%02X "
-         "(%s) = 0x%08x\n",
-         name.s, (unsigned long long)size, (unsigned long long)(size >> 20), addr, reg.offset,
-         reg.is64 ? "64-bit" : "32-bit", addr);
+    // The generation's register first; QEMU up to 9.1 emulates only 0x5C
+    // and 9.2 only one register by generation, so if it does not hold the
+    // address, the other one.
+    IgdBdsmReg other = reg.is64 ? IgdBdsmReg{igdreg::kBdsm, false} : IgdBdsmReg{igdreg::kBdsm64, true};
+    if (write_bdsm(cfg, dev.bdf, reg, addr)) {
+        dlog(1, "igd: %s: stolen memory 0x%llx bytes (%llu MiB) at 0x%08x, zeroed, e820 reserved; BDSM 0x%02X "
+             "(%s) = 0x%08x\n",
+             name.s, (unsigned long long)size, (unsigned long long)(size >> 20), addr, reg.offset, width(reg), addr);
+        return;
+    }
+    if (write_bdsm(cfg, dev.bdf, other, addr)) {
+        dlog(1, "igd: %s: stolen memory 0x%llx bytes (%llu MiB) at 0x%08x, zeroed, e820 reserved; BDSM 0x%02X "
+             "(%s) did not hold it, so BDSM 0x%02X (%s) = 0x%08x\n",
+             name.s, (unsigned long long)size, (unsigned long long)(size >> 20), addr, reg.offset, width(reg),
+             other.offset, width(other), addr);
+        return;
+    }
+    dlog(1, "igd: %s: stolen memory 0x%llx bytes (%llu MiB) at 0x%08x, zeroed, e820 reserved; neither BDSM 0x%02X "
+         "nor 0x%02X holds the address: this QEMU emulates no BDSM for the device, the video BIOS may fail\n",
+         name.s, (unsigned long long)size, (unsigned long long)(size >> 20), addr, reg.offset, other.offset);
+}
+
+u32 IgdSetup::place_vbt(u8* p, u32 addr, const OpRegionPlan& plan, const char* name) {
+    using namespace opregion;
+    u8* rvda = p + kRvda;
+    u8* rvds = p + kRvds;
+    if (!vbt_ || !vbt_->size) {
+        dlog(1, "igd: %s: OpRegion %u.%u points its extended VBT (RVDA 0x%llx, RVDS 0x%x) outside %s; RVDA/RVDS "
+             "cleared (the driver uses the mailbox 4 VBT); give the VBT as %s to keep it\n",
+             name, plan.major, plan.minor, (unsigned long long)plan.rvda, plan.rvds, kIgdOpRegionFile, kIgdVbtFile);
+        __builtin_memset(rvda, 0, 8);
+        __builtin_memset(rvds, 0, 4);
+        return 0;
+    }
+    // Right after the OpRegion: 2.1+ says where relative to its base, 2.0
+    // wants the physical address.
+    u32 off = plan.header_size;
+    u8* vbt = p + off;
+    fw_->read_file(*vbt_, 0, vbt, vbt_->size);
+    if (vbt_->size < 4 || __builtin_memcmp(vbt, "$VBT", 4) != 0)
+        dlog(1, "igd: %s: %s does not start with \"$VBT\"; placed anyway\n", name, kIgdVbtFile);
+    bool relative = plan.major > 2 || plan.minor >= 1;
+    u64 where = relative ? off : u64(addr) + off;
+    put_le32(rvda, u32(where));
+    put_le32(rvda + 4, u32(where >> 32));
+    put_le32(rvds, vbt_->size);
+    dlog(1, "igd: %s: extended VBT from %s (0x%x bytes) placed after the OpRegion at 0x%08x; RVDA = 0x%llx (%s)\n",
+         name, kIgdVbtFile, vbt_->size, addr + off, (unsigned long long)where, relative ? "relative" : "physical");
+    return vbt_->size;
 }
 
 void IgdSetup::setup_opregion(PciConfig& cfg, const PciDevice& dev, u16 device, int gen) {
+    using namespace opregion;
     DevName name = dev_name(dev, device, gen);
     u32 n = opregion_->size;
     if (!n) {
         dlog(1, "igd: %s: %s is empty; ASLS not written\n", name.s, kIgdOpRegionFile);
         return;
     }
-    if (n > kOpRegionMax) {
-        dlog(1, "igd: %s: %s is %u bytes, more than the %u an OpRegion can be (8 KiB + 64 KiB extended VBT); "
-             "ASLS not written\n", name.s, kIgdOpRegionFile, n, kOpRegionMax);
-        return;
-    }
-    u32 pages = u32(align_up(n, 4096));
-    u32 addr = mem_->alloc(Zone::kHigh, pages, 4096, "igd OpRegion", Allocator::kQuiet);
+    // The header decides how much of the file is the OpRegion (and its
+    // extended VBT), and whether a VBT must be placed behind it.
+    u8 head[kMailbox3End] = {};
+    fw_->read_file(*opregion_, 0, head, min<u32>(n, sizeof(head)));
+    OpRegionPlan plan = opregion_plan(head, n);
+    if (!plan.has_header)
+        dlog(1, "igd: %s: %s does not start with \"%s\" and a valid header; copied anyway (0x%x bytes)\n", name.s,
+             kIgdOpRegionFile, kOpRegionSig, n);
+    else if (plan.copy < n)
+        dlog(1, "igd: %s: %s is 0x%x bytes, its header describes 0x%x; the 0x%x bytes after that are not copied\n",
+             name.s, kIgdOpRegionFile, n, plan.copy, n - plan.copy);
+    u32 body = max<u32>(plan.copy, plan.header_size);
+    u32 vbt_room = plan.vbt_outside && vbt_ ? vbt_->size : 0;
+    u64 total = u64(body) + vbt_room;
+    u32 pages = total < 0xFFFF0000u ? u32(align_up(total, 4096)) : 0;
+    u32 addr = pages ? mem_->alloc(Zone::kHigh, pages, 4096, "igd OpRegion", Allocator::kQuiet) : 0;
     if (addr && !mem_->reserve(addr)) {
         mem_->free(addr);
         addr = 0;
     }
     if (!addr) {
-        dlog(1, "igd: %s: no room for the 0x%x-byte OpRegion in high memory; ASLS not written\n", name.s, n);
+        dlog(1, "igd: %s: no room for the 0x%llx-byte OpRegion in high memory; ASLS not written\n", name.s,
+             (unsigned long long)total);
         return;
     }
     u8* p = static_cast<u8*>(phys_->map(addr, pages));
-    fw_->read_file(*opregion_, 0, p, n);
-    if (pages > n) phys_->zero(addr + n, pages - n);
-    static constexpr char kSig[] = "IntelGraphicsMem";
-    if (n < 16 || __builtin_memcmp(p, kSig, 16) != 0)
-        dlog(1, "igd: %s: %s does not start with \"%s\"; copied anyway\n", name.s, kIgdOpRegionFile, kSig);
+    fw_->read_file(*opregion_, 0, p, plan.copy);
+    if (pages > plan.copy) phys_->zero(addr + plan.copy, pages - plan.copy);
+    u32 vbt = plan.vbt_outside ? place_vbt(p, addr, plan, name.s) : 0;
     cfg.write32(dev.bdf, igdreg::kAsls, addr);
     opregion_addr_ = addr;
-    dlog(1, "igd: %s: OpRegion 0x%x bytes at 0x%08x, e820 reserved; ASLS 0x%02X = 0x%08x\n", name.s, n, addr,
-         igdreg::kAsls, addr);
+    if (plan.vbt_inside)
+        dlog(1, "igd: %s: OpRegion %u.%u 0x%x bytes at 0x%08x with its extended VBT (0x%x bytes at +0x%llx), e820 "
+             "reserved; ASLS 0x%02X = 0x%08x\n", name.s, plan.major, plan.minor, plan.copy, addr, plan.rvds,
+             (unsigned long long)plan.rvda, igdreg::kAsls, addr);
+    else
+        dlog(1, "igd: %s: OpRegion 0x%x bytes at 0x%08x, e820 reserved; ASLS 0x%02X = 0x%08x\n", name.s,
+             plan.copy + vbt, addr, igdreg::kAsls, addr);
 }
 
 void IgdSetup::finish() {
     if (!scanned_) scan();
     if ((!opregion_ && !bdsm_) || igd_bdf_ != 0xFFFF) return;
-    dlog(1, "igd: fw_cfg has %s%s%s but no Intel display device (vendor 0x8086, class 0x0300/0x0380)%s; "
+    dlog(1, "igd: fw_cfg has %s%s%s but no Intel display device (vendor 0x8086, class 0x0300/0x0302/0x0380)%s; "
          "nothing allocated\n",
          opregion_ ? kIgdOpRegionFile : "", opregion_ && bdsm_ ? " and " : "", bdsm_ ? kIgdBdsmSizeFile : "",
-         override_device_ ? " and no display device at 00:02.0 for the test override" : "");
+         override_device_ ? " and no device at 00:02.0 for the test override" : "");
 }
 
 }  // namespace reef

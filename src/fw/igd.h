@@ -22,16 +22,41 @@ constexpr u8 kAsls = 0xFC;    // ASL Storage: OpRegion address
 
 constexpr u16 kIgdVendor = 0x8086;
 constexpr u16 kIgdBdf = pci_bdf(0, 2, 0);
-// The largest OpRegion accepted: the 8 KiB OpRegion proper plus an extended
-// VBT (OpRegion 2.0+, mailbox 3 RVDA/RVDS), whose header gives its size in
-// 16 bits, so at most 64 KiB.
-constexpr u32 kOpRegionMax = 8 * 1024 + 64 * 1024;
 constexpr u64 kBdsmAlign = 1024 * 1024;
+
+// The OpRegion header and mailbox 3 fields the copy depends on (Intel's
+// OpRegion specification; i915's opregion_header/opregion_asle).
+namespace opregion {
+constexpr u32 kSize = 0x10;       // u32: the OpRegion's size in KiB
+constexpr u32 kVerMinor = 0x16;   // OVER: minor version
+constexpr u32 kVerMajor = 0x17;   // OVER: major version
+constexpr u32 kRvda = 0x3BA;      // u64: raw VBT data address (2.0: physical; 2.1+: from the OpRegion base)
+constexpr u32 kRvds = 0x3C2;      // u32: raw VBT data size
+constexpr u32 kMailbox3End = 0x3C6;
+constexpr u32 kBaseSize = 8 * 1024;  // what every OpRegion version defines
+}  // namespace opregion
+
+// Where the extended VBT of an OpRegion is, and what to do with it.
+struct OpRegionPlan {
+    bool has_header;   // signature, and long enough for mailbox 3
+    u8 major, minor;
+    u32 header_size;   // bytes, from the header (0: no usable header)
+    u64 rvda;
+    u32 rvds;
+    bool vbt_inside;   // RVDA/RVDS describe bytes within the file (2.1+)
+    bool vbt_outside;  // RVDA/RVDS set but not within the file: must be fixed
+    u32 copy;          // bytes of the file to copy (the header's limit)
+};
+// Reads the header of the `n` bytes of etc/igd-opregion at `p`. The limit
+// is the header's size, or RVDA + RVDS when an extended VBT follows inside
+// the file; without a usable header, the whole file.
+OpRegionPlan opregion_plan(const u8* p, u32 n);
 
 // fw_cfg file names.
 constexpr const char* kIgdOpRegionFile = "etc/igd-opregion";
 constexpr const char* kIgdBdsmSizeFile = "etc/igd-bdsm-size";
 constexpr const char* kIgdTestGenFile = "opt/reef/igd-test-gen";
+constexpr const char* kIgdVbtFile = "etc/igd-vbt";
 
 // The graphics generation of an Intel IGD device ID (the reference table in
 // docs/igd-passthrough.md), or 0 if the ID is not in it.
@@ -53,12 +78,13 @@ public:
     // `test_override`: honour opt/reef/igd-test-gen (CONFIG_IGD_TEST_OVERRIDE).
     void init(const FwCfg& fw, Allocator& mem, PhysMem& phys, bool test_override);
 
-    // The quirk's match: an Intel display device (class 0x0300 or 0x0380),
-    // or, under the test override, the display device at 00:02.0. False for
+    // The quirk's match: an Intel display device (class 0x0300, 0x0302 or 0x0380),
+    // or, under the test override, the device at 00:02.0. False for
     // everything while neither etc/igd-* file exists.
     bool match(const PciDevice& dev);
-    // The quirk's setup: the first matched device gets the OpRegion and, if
-    // it is at 00:02.0, the stolen memory; later ones only a warning.
+    // The quirk's setup: the first matched device gets the OpRegion and the
+    // stolen memory (at 00:02.0 on any QEMU; elsewhere QEMU 10.0+ asks for
+    // it); later ones only a warning.
     void setup(PciConfig& cfg, const PciDevice& dev);
     // After PCI setup: says why nothing happened when the files exist but no
     // device took them.
@@ -73,6 +99,7 @@ public:
 private:
     void scan();
     void setup_bdsm(PciConfig& cfg, const PciDevice& dev, u16 device, int gen);
+    u32 place_vbt(u8* p, u32 addr, const OpRegionPlan& plan, const char* name);
     void setup_opregion(PciConfig& cfg, const PciDevice& dev, u16 device, int gen);
     bool overridden(const PciDevice& dev) const;
 
@@ -83,6 +110,7 @@ private:
     bool scanned_ = false;
     const FwCfgFile* opregion_ = nullptr;
     const FwCfgFile* bdsm_ = nullptr;
+    const FwCfgFile* vbt_ = nullptr;
     u16 override_device_ = 0;  // pretend device ID for 00:02.0, 0 = off
     u16 igd_bdf_ = 0xFFFF;     // the device set up
     u32 opregion_addr_ = 0;

@@ -47,8 +47,9 @@ struct ZoneLayout {
     u32 conv_end = 0;
 };
 
-// Size of the permanent high zone: room for the IGD OpRegion (at most
-// 72 KiB) and, later, ACPI and SMBIOS tables. Only what is used is reserved.
+// Size of the permanent high zone: room for the IGD OpRegion (8 KiB, plus
+// an extended VBT of tens of KiB), the ACPI and SMBIOS tables and the disk
+// drivers' queues. Only what is used is reserved.
 constexpr u32 kHighZoneSize = 256 * 1024;
 
 // Fills layout.high and layout.tmphigh from the e820 map: the RAM entry that

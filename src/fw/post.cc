@@ -19,6 +19,7 @@
 #include "hw/ahci.h"
 #include "hw/ata.h"
 #include "hw/nvme.h"
+#include "hw/scsi_hba.h"
 #include "hw/virtio_blk.h"
 #include "hw/esp_scsi.h"
 #include "hw/lsi_scsi.h"
@@ -141,6 +142,12 @@ extern "C" [[noreturn]] void post_main() {
     if (CONFIG_VIRTIO_BLK) virtio_blk_setup();
     post_phase("nvme");
     if (CONFIG_NVME) nvme_setup();
+    post_phase("pvscsi");
+    if (CONFIG_PVSCSI) pvscsi_setup();
+    post_phase("mptsas");
+    if (CONFIG_MPT_SCSI) mptsas_setup();
+    post_phase("megasas");
+    if (CONFIG_MEGASAS) megasas_setup();
     post_phase("virtio-scsi");
     if (CONFIG_VIRTIO_SCSI) virtio_scsi_setup();
     post_phase("lsi");

@@ -72,6 +72,11 @@ u8 atapi_exec(AtaDrive& d, ScsiCmd* c) {
         moved += take;
         delay400ns(d.ctlbase);
     }
+    if (moved < c->len && (c->cdb[0] == scsi::kRead10 || c->cdb[0] == scsi::kRead16)) {
+        // A read that ended early moved less than it says: not a success.
+        dlog(2, "ata%d-%d: ATAPI read moved %u of %u bytes (status %02x)\n", d.channel, d.slave, moved, c->len, st);
+        return disk_status::kControllerFail;
+    }
     c->status = scsi::kStatusGood;
     return disk_status::kOk;
 }

@@ -45,8 +45,8 @@ bool wait_int(u16 io, u8* stat, u8* intr) {
 }
 }  // namespace
 
-u8 esp_scsi_exec(ScsiHbaDrive& d, ScsiCmd* c) {
-    EspHba& h = hba_of<EspHba>(d);
+u8 esp_scsi_exec(HbaDrive& d, ScsiCmd* c) {
+    EspHba& h = *hba_ptr<EspHba>(d.ctrl);
     u16 io = h.iobase;
     h.msg_cdb[0] = kMsgIdentify;  // LUN 0
     __builtin_memcpy(h.msg_cdb + 1, c->cdb, c->cdb_len);

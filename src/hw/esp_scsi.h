@@ -37,6 +37,7 @@ constexpr u32 kDmaIdle = 0x00, kDmaStart = 0x03, kDmaToHost = 0x80;
 constexpr u32 kMaxTransfer = 0x00FF0000;
 constexpr u8 kMsgIdentify = 0x80;
 constexpr u8 kMaxTarget = 7;   // 7 is ours (the initiator)
+constexpr u32 kRegsSize = 0x80;   // I/O BAR0: the core, the DMA engine
 }  // namespace esp
 
 // One adapter (permanent high zone): the bytes the select sends and the
@@ -46,9 +47,9 @@ struct EspHba {
     u16 iobase;
 };
 
-// 32-bit runtime: the SCSI transport of DriverType::kEsp (a drive of the
-// SCSI adapters' pool, hw/scsi_hba.h, whose hba is an EspHba).
-u8 esp_scsi_exec(ScsiHbaDrive& d, ScsiCmd* c);
+// 32-bit runtime: the SCSI transport of DriverType::kEsp (an adapter
+// drive, hw/scsi_hba.h, whose ctrl is an EspHba).
+u8 esp_scsi_exec(HbaDrive& d, ScsiCmd* c);
 
 // POST: every AM53C974, targets 0-6, LUN 0.
 void esp_scsi_setup();

@@ -3,6 +3,7 @@
 #include "block/scsi.h"
 #include "fw/pci.h"
 #include "hw/esp_scsi.h"
+#include "lib/format.h"
 #include "lib/io.h"
 #include "lib/log.h"
 
@@ -12,16 +13,19 @@ namespace {
 using namespace esp;
 
 void setup_one(const PciDevice& pd) {
-    u16 io;
-    char name[24];
-    u32 hba = scsi_hba_io_setup(pd, "am53c974", sizeof(EspHba), &io, name);
+    HbaRegs regs;
+    if (!hba_regs(pd.bdf, 0, kRegsSize, "am53c974", &regs) || !regs.io) return;
+    u16 io = u16(regs.base);
+    u32 hba = hba_dma_alloc(sizeof(EspHba), "am53c974");
     if (!hba) return;
-    EspHba& h = *reinterpret_cast<EspHba*>(uintptr_t(hba));
+    EspHba& h = *hba_ptr<EspHba>(hba);
+    char name[24];
+    snformat(name, sizeof(name), "am53c974 %02x:%02x.%x", pci_bus(pd.bdf), pci_dev(pd.bdf), pci_fn(pd.bdf));
     h.iobase = io;
     outl(kCmdResetChip, u16(io + kCmd * kRegStride));
     outl(kDmaIdle, u16(io + kDmaCmd));
     dlog(1, "%s: at I/O %x\n", name, io);
-    for (u8 t = 0; t < kMaxTarget; t++) scsi_hba_add_lun(DriverType::kEsp, hba, pd.bdf, t, 0, name, kMaxTransfer);
+    hba_scan(DriverType::kEsp, hba, pd.bdf, kMaxTarget, name, kMaxTransfer);
 }
 
 }  // namespace

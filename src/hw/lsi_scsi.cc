@@ -30,9 +30,9 @@ u32 dsps(u16 io) {
 }
 }  // namespace
 
-u8 lsi_scsi_exec(ScsiHbaDrive& d, ScsiCmd* c) {
+u8 lsi_scsi_exec(HbaDrive& d, ScsiCmd* c) {
     using namespace lsi;
-    LsiHba& h = hba_of<LsiHba>(d);
+    LsiHba& h = *hba_ptr<LsiHba>(d.ctrl);
     u16 io = h.iobase;
     __builtin_memcpy(h.cdb, c->cdb, sizeof(h.cdb));
     h.identify = kMsgIdentify;  // LUN 0, no disconnect privilege asked for

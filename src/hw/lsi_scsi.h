@@ -24,6 +24,7 @@ constexpr u8 kSist0Ma = 0x80, kSist0Udc = 0x04, kSist0Rst = 0x02;
 constexpr u8 kSist1Sto = 0x04;
 constexpr u8 kPhaseMask = 0x07;
 constexpr u8 kMaxTarget = 7;   // 7 is ours (the initiator)
+constexpr u32 kRegsSize = 0x100;  // I/O BAR0
 }  // namespace lsi
 
 // One adapter (permanent high zone): the program and the bytes it moves.
@@ -36,9 +37,9 @@ struct LsiHba {
     u16 iobase;
 };
 
-// 32-bit runtime: the SCSI transport of DriverType::kLsiScsi (a drive of
-// the SCSI adapters' pool, hw/scsi_hba.h, whose hba is an LsiHba).
-u8 lsi_scsi_exec(ScsiHbaDrive& d, ScsiCmd* c);
+// 32-bit runtime: the SCSI transport of DriverType::kLsiScsi (an adapter
+// drive, hw/scsi_hba.h, whose ctrl is an LsiHba).
+u8 lsi_scsi_exec(HbaDrive& d, ScsiCmd* c);
 
 // POST: every 53C895A, targets 0-6, LUN 0.
 void lsi_scsi_setup();

@@ -4,6 +4,7 @@
 #include "block/scsi.h"
 #include "fw/pci.h"
 #include "hw/lsi_scsi.h"
+#include "lib/format.h"
 #include "lib/io.h"
 #include "lib/log.h"
 
@@ -13,11 +14,14 @@ namespace {
 using namespace lsi;
 
 void setup_one(const PciDevice& pd) {
-    u16 io;
-    char name[24];
-    u32 hba = scsi_hba_io_setup(pd, "lsi", sizeof(LsiHba), &io, name);
+    HbaRegs regs;
+    if (!hba_regs(pd.bdf, 0, kRegsSize, "lsi", &regs) || !regs.io) return;
+    u16 io = u16(regs.base);
+    u32 hba = hba_dma_alloc(sizeof(LsiHba), "lsi");
     if (!hba) return;
-    LsiHba& h = *reinterpret_cast<LsiHba*>(uintptr_t(hba));
+    LsiHba& h = *hba_ptr<LsiHba>(hba);
+    char name[24];
+    snformat(name, sizeof(name), "lsi %02x:%02x.%x", pci_bus(pd.bdf), pci_dev(pd.bdf), pci_fn(pd.bdf));
     h.iobase = io;
     outb(kIstatSrst, u16(io + kRegIstat0));
     outb(0, u16(io + kRegIstat0));
@@ -25,7 +29,7 @@ void setup_one(const PciDevice& pd) {
     outb(0, u16(io + kRegSien0));
     outb(0, u16(io + kRegSien1));
     dlog(1, "%s: 53C895A at I/O %x\n", name, io);
-    for (u8 t = 0; t < kMaxTarget; t++) scsi_hba_add_lun(DriverType::kLsiScsi, hba, pd.bdf, t, 0, name, kMaxMoveBytes);
+    hba_scan(DriverType::kLsiScsi, hba, pd.bdf, kMaxTarget, name, kMaxMoveBytes);
 }
 
 }  // namespace

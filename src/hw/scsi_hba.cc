@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
-// The SCSI adapters' drive pool (32-bit runtime data; hw/scsi_hba.h).
+// The drives behind the SCSI host adapters (32-bit runtime data; src/hw/scsi_hba.h).
 #include "hw/scsi_hba.h"
 
 namespace reef {
-namespace {
-ScsiHbaPool g_pool;
-}  // namespace
 
-ScsiHbaPool& scsi_hba_pool() { return g_pool; }
+namespace {
+HbaState g_hba;
+}
+
+HbaState& hba_state() { return g_hba; }
 
 }  // namespace reef

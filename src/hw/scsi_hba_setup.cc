@@ -1,49 +1,61 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
-// The SCSI adapters' drive pool at POST (hw/scsi_hba.h).
+// What the SCSI host adapters' POST set-up shares (src/hw/scsi_hba.h): DMA
+// blocks, register windows, and one call per logical unit that probes and
+// registers it through the SCSI layer.
 #include "block/scsi.h"
 #include "fw/malloc.h"
 #include "fw/pci.h"
 #include "hw/scsi_hba.h"
-#include "lib/format.h"
 #include "lib/log.h"
 
 namespace reef {
 
-ScsiHbaDrive* scsi_hba_next(DriverType driver, u32 hba, u16 target, u16 lun) {
-    ScsiHbaPool& p = scsi_hba_pool();
-    if (p.ndrives >= ScsiHbaPool::kMaxDrives) return nullptr;
-    ScsiHbaDrive& d = p.drives[p.ndrives];
-    d = ScsiHbaDrive{};
-    d.drive.driver = driver;
-    d.hba = hba;
+namespace {
+constexpr u32 kPage = 4096;
+constexpr u64 kIoSpaceEnd = 0x10000, k4GiB = u64(1) << 32;
+}  // namespace
+
+u32 hba_dma_alloc(u32 bytes, const char* what) {
+    u32 p = post_alloc().alloc(Zone::kHigh, align_up(bytes, kPage), kPage, what);
+    if (p) __builtin_memset(hba_ptr<void>(p), 0, align_up(bytes, kPage));
+    return p;
+}
+
+bool hba_regs(u16 bdf, u8 index, u32 min_size, const char* name, HbaRegs* out) {
+    const PciBar* bar = pci_find_bar(bdf, index);
+    bool ok = bar && bar->placed && bar->size >= min_size &&
+              ((bar->kind == BarKind::kIo && bar->addr + bar->size <= kIoSpaceEnd) ||
+               (bar->kind == BarKind::kMem && bar->addr + bar->size <= k4GiB));
+    if (!ok) {
+        dlog(1, "%s %02x:%02x.%x: BAR%u not placed (or too small); skipped\n", name, pci_bus(bdf), pci_dev(bdf),
+             pci_fn(bdf), index);
+        return false;
+    }
+    *out = HbaRegs{u32(bar->addr), bar->kind == BarKind::kIo};
+    return true;
+}
+
+bool hba_add_lun(DriverType t, u32 ctrl, u16 bdf, u16 target, u8 lun, const char* name, u32 max_bytes) {
+    HbaState& st = hba_state();
+    if (st.ndrives >= HbaState::kMaxDrives) {
+        dlog(1, "%s %d:%u: no room for more SCSI adapter drives (%d); skipped\n", name, target, lun,
+             HbaState::kMaxDrives);
+        return false;
+    }
+    HbaDrive& d = st.drives[st.ndrives];
+    d = HbaDrive{};
+    d.drive.driver = t;
+    d.ctrl = ctrl;
     d.target = target;
     d.lun = lun;
-    return &d;
-}
-
-void scsi_hba_keep() { scsi_hba_pool().ndrives++; }
-
-u32 scsi_hba_io_setup(const PciDevice& pd, const char* name, u32 size, u16* io, char (&label)[24]) {
-    snformat(label, sizeof(label), "%s %02x:%02x.%x", name, pci_bus(pd.bdf), pci_dev(pd.bdf), pci_fn(pd.bdf));
-    const PciBar* bar = pci_find_bar(pd.bdf, 0);
-    if (!bar || bar->kind != BarKind::kIo || !bar->placed) {
-        dlog(1, "%s: no I/O BAR0; skipped\n", label);
-        return 0;
-    }
-    *io = u16(bar->addr);
-    u32 hba = post_alloc().alloc(Zone::kHigh, size, 16, name);
-    if (hba) __builtin_memset(reinterpret_cast<void*>(uintptr_t(hba)), 0, size);
-    return hba;
-}
-
-bool scsi_hba_add_lun(DriverType driver, u32 hba, u16 bdf, u16 target, u16 lun, const char* name, u32 max_bytes) {
-    ScsiHbaDrive* d = scsi_hba_next(driver, hba, target, lun);
-    if (!d) return false;
-    // The probe's commands are small; the limit is in blocks of the medium.
-    if (!scsi_register_lun(d->drive, bdf, target, lun, name)) return false;
-    if (max_bytes) d->drive.max_transfer = max_bytes >= d->drive.sector_size ? max_bytes / d->drive.sector_size : 1;
-    scsi_hba_keep();
+    if (!scsi_register_lun(d.drive, bdf, target, lun, name)) return false;
+    if (max_bytes) d.drive.max_transfer = max_bytes / d.drive.sector_size;
+    st.ndrives++;
     return true;
+}
+
+void hba_scan(DriverType t, u32 ctrl, u16 bdf, u16 ntargets, const char* name, u32 max_bytes) {
+    for (u16 target = 0; target < ntargets; target++) hba_add_lun(t, ctrl, bdf, target, 0, name, max_bytes);
 }
 
 }  // namespace reef

@@ -13,9 +13,9 @@ constexpr u32 kCommandTimeoutUs = 5000000;
 u32 flat_of(const void* p) { return u32(reinterpret_cast<uintptr_t>(p)); }
 }  // namespace
 
-u8 virtio_scsi_exec(ScsiHbaDrive& d, ScsiCmd* c) {
+u8 virtio_scsi_exec(HbaDrive& d, ScsiCmd* c) {
     using namespace virtio_scsi;
-    VirtioScsiHba& h = hba_of<VirtioScsiHba>(d);
+    VirtioScsiHba& h = *hba_ptr<VirtioScsiHba>(d.ctrl);
     // The header: LUN, then the CDB (zero past its length); id, task
     // attribute, priority and CRN stay 0 from set-up.
     u8 lun[8] = {kLunFirstByte, u8(d.target), u8(kLunFlatSpace | (d.lun >> 8)), u8(d.lun), 0, 0, 0, 0};

@@ -58,9 +58,9 @@ struct VirtioScsiHba {
     VirtioScsiCmdResp resp;
 };
 
-// 32-bit runtime: the SCSI transport of DriverType::kVirtioScsi (a drive
-// of the SCSI adapters' pool, hw/scsi_hba.h, whose hba is a VirtioScsiHba).
-u8 virtio_scsi_exec(ScsiHbaDrive& d, ScsiCmd* c);
+// 32-bit runtime: the SCSI transport of DriverType::kVirtioScsi (an
+// adapter drive, hw/scsi_hba.h, whose ctrl is a VirtioScsiHba).
+u8 virtio_scsi_exec(HbaDrive& d, ScsiCmd* c);
 
 // POST: every virtio-scsi function, each target up to max_target (at most
 // kMaxTargetScan), LUN 0 and what REPORT LUNS lists.

@@ -3,7 +3,6 @@
 // then every target (INQUIRY to LUN 0; an absent target answers BAD_TARGET
 // at once) and the other LUNs that REPORT LUNS names.
 #include "block/scsi.h"
-#include "fw/malloc.h"
 #include "fw/pci.h"
 #include "hw/virtio_pci.h"
 #include "hw/virtio_scsi.h"
@@ -20,6 +19,7 @@ constexpr u16 kMaxQueue = 16;    // entries we use on a modern device (one comma
 constexpr u16 kMaxTargetScan = 255;
 constexpr u32 kReportLunsEntries = 16;
 constexpr u32 kReportLunsHeader = 8, kLunEntryBytes = 8;
+constexpr u16 kMaxLun = 0xFF;  // HbaDrive::lun
 
 u32 be32(const u8* p) { return u32(p[0]) << 24 | u32(p[1]) << 16 | u32(p[2]) << 8 | p[3]; }
 
@@ -27,7 +27,7 @@ u32 be32(const u8* p) { return u32(p[0]) << 24 | u32(p[1]) << 16 | u32(p[2]) << 
 // through the transport itself (no sense handling): an absent target's
 // BAD_TARGET response is a transport error. The scan runs this for every
 // target id, so it does as little as it can.
-bool target_present(ScsiHbaDrive& probe, const ScsiCmd& tur, u16 target) {
+bool target_present(HbaDrive& probe, const ScsiCmd& tur, u16 target) {
     probe.target = target;
     ScsiCmd c = tur;
     return virtio_scsi_exec(probe, &c) == disk_status::kOk;
@@ -35,7 +35,7 @@ bool target_present(ScsiHbaDrive& probe, const ScsiCmd& tur, u16 target) {
 
 // The LUNs other than 0 that REPORT LUNS lists (peripheral or flat-space
 // addressing, single level).
-void scan_luns(ScsiHbaDrive& probe, const VirtioScsiHba& h, u16 bdf, const char* name) {
+void scan_luns(HbaDrive& probe, const VirtioScsiHba& h, u16 bdf, const char* name) {
     u8 buf[kReportLunsHeader + kReportLunsEntries * kLunEntryBytes] = {};
     ScsiCmd c = scsi_cmd(scsi::kReportLuns, u32(uintptr_t(buf)), sizeof(buf));
     c.cdb_len = 12;
@@ -51,7 +51,11 @@ void scan_luns(ScsiHbaDrive& probe, const VirtioScsiHba& h, u16 bdf, const char*
         if (method > 1) continue;  // logical unit / extended addressing: not offered
         u16 lun = u16((e[0] & 0x3F) << 8 | e[1]);
         if (lun == 0) continue;
-        scsi_hba_add_lun(DriverType::kVirtioScsi, probe.hba, bdf, probe.target, lun, name, h.max_bytes);
+        if (lun > kMaxLun) {
+            dlog(1, "%s %u:%u: LUNs past %u are not offered; skipped\n", name, probe.target, lun, kMaxLun);
+            continue;
+        }
+        hba_add_lun(DriverType::kVirtioScsi, probe.ctrl, bdf, probe.target, u8(lun), name, h.max_bytes);
     }
 }
 
@@ -60,13 +64,12 @@ void setup_one(const PciDevice& pd) {
     u32 feats;
     if (!virtio_pci_open(pd, pd.device == kDevScsiModern, "virtio-scsi", &vp)) return;
     if (!virtio_pci_features(vp, 0, &feats)) return;
-    u32 hba = post_alloc().alloc(Zone::kHigh, sizeof(VirtioScsiHba), 16, "virtio-scsi");
+    u32 hba = hba_dma_alloc(sizeof(VirtioScsiHba), "virtio-scsi");
     if (!hba) {
         virtio_pci_fail(vp);
         return;
     }
-    VirtioScsiHba& h = *reinterpret_cast<VirtioScsiHba*>(uintptr_t(hba));
-    h = VirtioScsiHba{};
+    VirtioScsiHba& h = *hba_ptr<VirtioScsiHba>(hba);
     if (!virtio_pci_queue(vp, virtio_scsi::kRequestQueue, kMinQueue, kMaxQueue, "request queue", &h.q)) return;
     u32 cdb_size = virtio_pci_cfg32(vp, virtio_scsi::kCfgCdbSize);
     u32 sense_size = virtio_pci_cfg32(vp, virtio_scsi::kCfgSenseSize);
@@ -88,13 +91,13 @@ void setup_one(const PciDevice& pd) {
          max_sectors);
     char name[24];
     snformat(name, sizeof(name), "virtio-scsi %02x:%02x.%x", pci_bus(pd.bdf), pci_dev(pd.bdf), pci_fn(pd.bdf));
-    ScsiHbaDrive probe{};
+    HbaDrive probe{};
     probe.drive.driver = DriverType::kVirtioScsi;
-    probe.hba = hba;
+    probe.ctrl = hba;
     const ScsiCmd tur = scsi_cmd(scsi::kTestUnitReady, 0, 0);
-    for (u16 t = 0; t <= max_target && scsi_hba_pool().ndrives < ScsiHbaPool::kMaxDrives; t++) {
+    for (u16 t = 0; t <= max_target && hba_state().ndrives < HbaState::kMaxDrives; t++) {
         if (!target_present(probe, tur, t)) continue;
-        scsi_hba_add_lun(DriverType::kVirtioScsi, hba, pd.bdf, t, 0, name, h.max_bytes);
+        hba_add_lun(DriverType::kVirtioScsi, hba, pd.bdf, t, 0, name, h.max_bytes);
         scan_luns(probe, h, pd.bdf, name);
     }
 }

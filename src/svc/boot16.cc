@@ -3,6 +3,7 @@
 // layer's boot list, load the first bootable entry's boot sector at
 // 0000:7C00 and jump to it, or say that nothing is bootable.
 #include "block/block.h"
+#include "block/cdemu.h"
 #include "block/mbr.h"
 #include "hw/timer.h"
 #include "lib/bda.h"
@@ -18,12 +19,16 @@ namespace {
 constexpr u16 kBootSeg = 0x0000, kBootOff = BOOT_SECTOR_ADDR;
 constexpr u16 kBootStack = 0x7000;
 
-[[noreturn]] void jump_to_boot_sector(u8 drive) {
+// Jumps to seg:off in real mode with DL = the boot drive, the stack at
+// 0000:7000 and every other register cleared.
+[[noreturn]] void jump_to_boot_sector(u8 drive, u16 seg = kBootSeg, u16 off = kBootOff) {
     u32 edx = drive;
+    u32 target = u32(seg) << 16 | off;
     asm volatile(
         "xorl %%eax, %%eax\n\t"
         "movw %%ax, %%ss\n\t"
         "movl %[stack], %%esp\n\t"
+        "pushl %%ecx\n\t"  // seg:off for the far return
         "movw %%ax, %%ds\n\t"
         "movw %%ax, %%es\n\t"
         "movw %%ax, %%fs\n\t"
@@ -34,9 +39,9 @@ constexpr u16 kBootStack = 0x7000;
         "xorl %%edi, %%edi\n\t"
         "xorl %%ebp, %%ebp\n\t"
         "sti\n\t"
-        "ljmpw %[seg], %[off]\n\t"
+        "lretw\n\t"
         :
-        : "d"(edx), [stack] "i"(kBootStack), [seg] "i"(kBootSeg), [off] "i"(kBootOff)
+        : "d"(edx), "c"(target), [stack] "i"(kBootStack)
         : "memory");
     __builtin_unreachable();
 }
@@ -115,6 +120,13 @@ HANDLER(handle_int19) {
             if (!load_boot_sector(*d, e.desc)) continue;
             console_printf("Booting from Floppy...\n");
             jump_to_boot_sector(block_drive_number(d));
+        case BootKind::kCdrom: {
+            u16 seg;
+            u8 dl;
+            if (!cdrom_boot(*d, e.desc, &seg, &dl)) continue;
+            console_printf("Booting from DVD/CD...\n");
+            jump_to_boot_sector(dl, seg, 0);
+        }
         default:
             dlog(1, "boot: %s: booting this kind of entry is not supported yet; next\n", e.desc);
             continue;

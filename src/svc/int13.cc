@@ -2,6 +2,7 @@
 // INT 13h for hard disks: the CHS functions and the EDD 3.0 extensions
 // (Phoenix "BIOS Enhanced Disk Drive Specification" 3.0).
 #include "block/block.h"
+#include "block/cdemu.h"
 #include "lib/checksum.h"
 #include "lib/bda.h"
 #include "lib/log.h"
@@ -13,7 +14,10 @@ namespace {
 
 using namespace disk_status;
 constexpr u8 kEdd30 = 0x30;
-constexpr u16 kEddFixedAccess = 0x01, kEddParams = 0x04;
+constexpr u16 kEddFixedAccess = 0x01, kEddLocking = 0x02, kEddParams = 0x04;
+constexpr u8 kNotLocked = 0xB0, kMediaLocked = 0xB1, kLockCountExceeded = 0xB4;
+// Lock counts of the CD-ROMs E0h-E3h (INT 13h 45h).
+u8 g_cd_locks[4];
 constexpr u16 kEddDmaTransparent = 0x01, kEddChsValid = 0x02, kEddRemovable = 0x04;
 
 struct EddParams {
@@ -119,6 +123,107 @@ void edd_params(const Drive& d, Regs16* r) {
     set_status(r, kOk);
 }
 
+// AH=01h: the status of the last operation (and it is cleared).
+void last_status(Regs16* r) {
+    u8 last = BDA_GET(disk_last_status);
+    r->ah = last;
+    r->al = 0;
+    BDA_SET(disk_last_status, u8(0));
+    if (last) r->set_cf();
+    else r->clear_cf();
+}
+
+// A CD-ROM (E0h and up, no emulation): the EDD functions with 2048-byte
+// blocks and the removable-media subset; no CHS access.
+void cd_service(Drive& d, Regs16* r) {
+    switch (r->ah) {
+    case 0x00:
+    case 0x0D:
+    case 0x10:
+    case 0x11:
+        set_status(r, kOk);
+        break;
+    case 0x01:
+        last_status(r);
+        break;
+    case 0x41:
+        if (r->bx != 0x55AA) {
+            set_status(r, kBadCommand);
+            break;
+        }
+        r->bx = 0xAA55;
+        r->ah = kEdd30;
+        r->cx = kEddFixedAccess | kEddLocking | kEddParams;
+        r->clear_cf();
+        break;
+    case 0x42:
+        ext_rw(d, r, BlockOp::kRead);
+        break;
+    case 0x43:  // the medium is read-only
+        ext_rw(d, r, BlockOp::kWrite);
+        break;
+    case 0x44:
+        ext_rw(d, r, BlockOp::kVerify);
+        break;
+    case 0x45: {  // lock (AL=0), unlock (1), status (2)
+        u8& locks = g_cd_locks[block_drive_number(&d) & 3];
+        if (r->al == 0) {
+            if (locks == 0xFF) {
+                set_status(r, kLockCountExceeded);
+                break;
+            }
+            locks++;
+        } else if (r->al == 1) {
+            if (!locks) {
+                set_status(r, kNotLocked);
+                break;
+            }
+            locks--;
+        } else if (r->al != 2) {
+            set_status(r, kBadCommand);
+            break;
+        }
+        r->al = locks ? 1 : 0;
+        set_status(r, kOk);
+        break;
+    }
+    case 0x46:  // eject: refused while locked
+        set_status(r, g_cd_locks[block_drive_number(&d) & 3] ? kMediaLocked : kOk);
+        break;
+    case 0x47: {
+        u8 raw[kDapMaxSize];
+        far_copy_from(raw, r->ds, r->si, sizeof(raw));
+        DapRequest dap;
+        dap_decode(raw, sizeof(raw), &dap);
+        set_status(r, raw[0] < 0x10 ? kBadCommand : dap.lba < d.sectors ? kOk : kSectorNotFound);
+        break;
+    }
+    case 0x48:
+        edd_params(d, r);
+        break;
+    case 0x49:  // media change: the drive is asked again
+        set_status(r, block_media_check(d) == kMediaChanged ? kMediaChanged : kOk);
+        break;
+    case 0x4E:  // set hardware configuration: nothing to configure
+        set_status(r, kOk);
+        break;
+    default:  // CHS functions, 08h and the like: not on a CD
+        set_status(r, kBadCommand);
+    }
+}
+
+// Is drive `dl` (below 80h) an El Torito floppy emulation? Those are
+// block-layer drives like a hard disk, with a floppy's answers to 08h/15h.
+bool emulated_floppy(u8 dl) {
+    Drive* d = block_drive(dl);
+    return d && d->driver == DriverType::kCdEmu;
+}
+
+// The drive type INT 13h 08h reports for an emulated floppy (CMOS codes).
+u8 emulated_floppy_type(const Drive& d) {
+    return d.lchs.spt == 15 ? 2 : d.lchs.spt == 18 ? 4 : 5;
+}
+
 void disk_service(Regs16* r) {
     Drive* dp = block_drive(r->dl);
     if (!dp) {
@@ -126,6 +231,10 @@ void disk_service(Regs16* r) {
         return;
     }
     Drive& d = *dp;
+    if (d.kind == DriveKind::kCdrom) {
+        cd_service(d, r);
+        return;
+    }
     switch (r->ah) {
     case 0x00:  // reset
     case 0x0D:  // alternate reset
@@ -133,15 +242,9 @@ void disk_service(Regs16* r) {
     case 0x11:  // recalibrate
         set_status(r, kOk);
         break;
-    case 0x01: {  // status of the last operation
-        u8 last = BDA_GET(disk_last_status);
-        r->ah = last;
-        r->al = 0;
-        BDA_SET(disk_last_status, u8(0));
-        if (last) r->set_cf();
-        else r->clear_cf();
+    case 0x01:  // status of the last operation
+        last_status(r);
         break;
-    }
     case 0x02:
         chs_rw(d, r, BlockOp::kRead);
         break;
@@ -159,9 +262,18 @@ void disk_service(Regs16* r) {
         r->ch = u8(maxcyl);
         r->cl = u8(((maxcyl >> 2) & 0xC0) | (d.lchs.spt & 0x3F));
         r->dh = u8(d.lchs.heads - 1);
-        r->dl = g_drives.nhd;
         r->ax = 0;
-        r->bl = 0;
+        if (d.kind == DriveKind::kFloppy) {
+            // The drive type, and ES:DI at the diskette parameter table.
+            r->dl = g_drives.nfloppy;
+            r->bl = emulated_floppy_type(d);
+            SegOff dpt = far_read<SegOff>(0, 0x1E * 4);
+            r->es = dpt.seg;
+            r->di = dpt.off;
+        } else {
+            r->dl = g_drives.nhd;
+            r->bl = 0;
+        }
         set_status(r, kOk);
         break;
     }
@@ -169,6 +281,12 @@ void disk_service(Regs16* r) {
         set_status(r, chs_address_valid(d.lchs, u16((r->cx & 0xFFC0) | 1), r->dh) ? kOk : kSeekFail);
         break;
     case 0x15: {  // disk type: fixed disk, CX:DX sectors
+        if (d.kind == DriveKind::kFloppy) {  // a diskette drive without change line
+            r->ah = 0x01;
+            BDA_SET(disk_last_status, u8(0));
+            r->clear_cf();
+            break;
+        }
         u32 n = u32(d.lchs.cylinders) * d.lchs.heads * d.lchs.spt;
         r->cx = u16(n >> 16);
         r->dx = u16(n);
@@ -228,6 +346,7 @@ HANDLER(handle_int13) {
     // Like the AT BIOS: a long transfer must not stop the clock (IRQs that
     // arrive now nest on the runtime stack).
     asm volatile("sti" ::: "memory");
-    if (r->dl < 0x80) floppy_service(r);
-    else disk_service(r);
+    if (r->ah >= 0x4A && r->ah <= 0x4D) cdrom_int13(r);
+    else if (r->dl >= 0x80 || emulated_floppy(r->dl)) disk_service(r);
+    else floppy_service(r);
 }

@@ -94,8 +94,7 @@ HANDLER(handle_int1a) {
 
 
 def test_runtime_code_calling_post_code_fails(built):
-    edit = lambda s: s.replace("    default:\n        return disk_status::kBadCommand;",
-                               "    default:\n        ata_setup();\n        return disk_status::kBadCommand;", 1)
+    edit = lambda s: s.replace("    return dispatch(req);\n}", "    ata_setup();\n    return dispatch(req);\n}", 1)
     rc, out = build_broken(built, "initref", "src/block/block32.cc", edit)
     assert rc != 0, out
     assert "checkrefs: ERROR: src/block/block32: runtime section .text.c32_block_io references POST-only " \

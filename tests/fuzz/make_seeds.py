@@ -240,6 +240,36 @@ def mbr_seeds():
     }
 
 
+# ---- eltorito: u32 disc sectors, boot record (0x4B bytes), catalog (64
+# bytes), MBR tail of an emulated hard disk (66 bytes)
+
+def eltorito_seed(disc, catalog=20, media=0, count=4, lba=21, seg=0, key=b"\x55\xaa", fix_sum=True,
+                  bootable=0x88, tail=None):
+    rec = (b"\0CD001\x01" + b"EL TORITO SPECIFICATION").ljust(0x47, b"\0") + struct.pack("<I", catalog)
+    val = bytearray(struct.pack("<BBH24sH", 1, 0, 0, b"ReefBIOS", 0) + key)
+    if fix_sum:
+        total = sum(struct.unpack("<16H", bytes(val))) & 0xFFFF
+        struct.pack_into("<H", val, 28, (-total) & 0xFFFF)
+    entry = struct.pack("<BBHBBHI", bootable, media, seg, 0, 0, count, lba).ljust(32, b"\0")
+    if tail is None:
+        tail = bytes(64) + b"\x55\xaa"
+    return struct.pack("<I", disc) + rec + bytes(val) + entry + tail
+
+
+def eltorito_seeds():
+    hd = struct.pack("<BBBBBBBBII", 0x80, 0, 1, 0, 6, 15, 63 | 0x40, 0x3F, 63, 20000).ljust(64, b"\0") + b"\x55\xaa"
+    return {
+        "noemul": eltorito_seed(1000),
+        "floppy144": eltorito_seed(1000, media=2, count=1),
+        "harddisk": eltorito_seed(100000, media=4, count=1, tail=hd),
+        "bad-key": eltorito_seed(1000, key=b"\0\0"),
+        "bad-sum": eltorito_seed(1000, fix_sum=False),
+        "past-end": eltorito_seed(30, lba=29, count=16),
+        "zero-count": eltorito_seed(1000, count=0),
+        "not-bootable": eltorito_seed(1000, bootable=0),
+    }
+
+
 # ---- smbios: 32-byte anchor, then the structure table
 
 def smbios_struct(typ, fmt_len, handle, strings):
@@ -298,6 +328,7 @@ def tableloader_seeds():
 
 
 TARGETS = {"e820": e820_seeds, "fwcfg_dir": fwcfg_seeds, "igd": igd_seeds, "dap": dap_seeds, "mbr": mbr_seeds,
+           "eltorito": eltorito_seeds,
            "smbios": smbios_seeds, "tableloader": tableloader_seeds}
 
 

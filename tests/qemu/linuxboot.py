@@ -290,17 +290,20 @@ def linux_qemu_args(image, mem, extra_args=()):
     extra_args may start with ("-M", machine) (default pc) and then
     ("--disk", iface) (default ide; see reefqemu.disk_args: on q35 "ide" is a
     PIIX3 IDE controller added in slot 4, so both machines boot the image
-    through the same driver)."""
+    through the same driver), then ("--media", "cdrom") to attach the image
+    (a hybrid ISO) as a CD-ROM."""
     extra = list(extra_args)
-    machine, iface = "pc", "ide"
+    machine, iface, media = "pc", "ide", "disk"
     if extra[:1] == ["-M"]:
         machine, extra = extra[1], extra[2:]
     if extra[:1] == ["--disk"]:
         iface, extra = extra[1], extra[2:]
+    if extra[:1] == ["--media"]:
+        media, extra = extra[1], extra[2:]
     # snapshot=on: the shared cached image is opened read-only, so boots can
     # run in parallel (QEMU locks images it may write) and never change it.
     # -nic none: no network option ROM to run; nothing here needs a NIC.
-    disk = disk_args(image, iface, machine, drive_opts=",snapshot=on")
+    disk = disk_args(image, iface, machine, media=media, drive_opts=",snapshot=on")
     return ["-M", machine, "-m", mem, "-nic", "none"] + disk + extra
 
 

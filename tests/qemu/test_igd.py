@@ -37,7 +37,23 @@ FILES_DIR = os.path.join(VARIANT, "fwcfg")
 BDSM_LINE = re.compile(
     r"^igd: (?P<dev>[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]) (?P<id>8086:[0-9a-f]{4}) gen (?P<gen>\d+|\?): "
     r"stolen memory 0x(?P<size>[0-9a-f]+) bytes \(\d+ MiB\) at 0x(?P<addr>[0-9a-f]+), zeroed, e820 reserved; "
-    r"BDSM 0x(?P<reg>[0-9A-F]{2}) \((?P<width>32|64)-bit\) = 0x(?P<val>[0-9a-f]+)$", re.M)
+    r"(?P<tail>.*)$", re.M)
+# The register part of the line: the one that held the address, after the
+# generation's own did not; or neither (QEMU's std VGA, used under the test
+# override, emulates no BDSM at all).
+BDSM_HELD = re.compile(r"^(?:BDSM 0x(?P<first>[0-9A-F]{2}) \((?:32|64)-bit\) did not hold it, so )?"
+                       r"BDSM 0x(?P<reg>[0-9A-F]{2}) \((?P<width>32|64)-bit\) = 0x(?P<val>[0-9a-f]+)$")
+BDSM_NEITHER = re.compile(r"^neither BDSM 0x(?P<first>[0-9A-F]{2}) nor 0x(?P<second>[0-9A-F]{2}) holds the address")
+
+
+def bdsm_registers(m):
+    """(registers tried in order, the one holding the address or None)."""
+    h = BDSM_HELD.match(m["tail"])
+    if h:
+        return ([h["first"], h["reg"]] if h["first"] else [h["reg"]]), h["reg"]
+    n = BDSM_NEITHER.match(m["tail"])
+    assert n, "unexpected BDSM register text: " + m["tail"]
+    return [n["first"], n["second"]], None
 OPREGION_LINE = re.compile(
     r"^igd: (?P<dev>[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]) (?P<id>8086:[0-9a-f]{4}) gen (?P<gen>\d+|\?): "
     r"OpRegion 0x(?P<size>[0-9a-f]+) bytes at 0x(?P<addr>[0-9a-f]+), e820 reserved; "
@@ -99,6 +115,12 @@ def boots(linux_boots, bios, override_bios, files):
     opregion, bdsm, _ = files
     plan = {
         "igd-on": ("igd-on", override_bios, igd_args(opregion, bdsm, gen=9)),
+        # gen 11 on a device whose 0xC0 does not hold (QEMU's xHCI at
+        # 00:02.0 on q35 keeps it read-only, as QEMU up to 9.1 does for an
+        # IGD): the fallback to 0x5C is logged, the range reserved.
+        "igd-gen11": ("igd-gen11", override_bios,
+                      ["-M", "q35"] + igd_args(opregion, bdsm, gen=11) + ["-vga", "none", "-device",
+                                                                          "qemu-xhci,addr=02.0"]),
         "igd-base": ("igd-base", override_bios, []),
         "files-only": ("files-only", bios, igd_args(opregion, bdsm)),
         "reef": ("reef", bios, []),
@@ -144,21 +166,29 @@ def test_igd_log_names_device_generation_register_address_size(boots):
     checked(boot)
     m = BDSM_LINE.search(boot.debug)
     assert m, "no stolen-memory line in the debug log:\n" + "\n".join(igd_lines(boot))
-    assert (m["dev"], m["id"], m["gen"], m["reg"], m["width"]) == ("00:02.0", "8086:5912", "9", "5C", "32")
-    assert int(m["size"], 16) == BDSM_SIZE and m["addr"] == m["val"]
+    assert (m["dev"], m["id"], m["gen"]) == ("00:02.0", "8086:5912", "9")
+    assert int(m["size"], 16) == BDSM_SIZE
+    # gen 9: 0x5C, which QEMU's std VGA (like every emulated device's free
+    # config space) holds.
+    assert bdsm_registers(m) == (["5C"], "5C"), m["tail"]
     o = OPREGION_LINE.search(boot.debug)
     assert o, "no OpRegion line in the debug log:\n" + "\n".join(igd_lines(boot))
     assert (o["dev"], o["id"], o["gen"]) == ("00:02.0", "8086:5912", "9")
     assert int(o["size"], 16) == OPREGION_SIZE and o["addr"] == o["val"]
 
 
-def test_igd_stolen_memory_reserved_for_linux(boots):
+@pytest.mark.parametrize("which", ["igd-on", "igd-gen11"])
+def test_igd_stolen_memory_reserved_for_linux(boots, which):
     """A reserved range of exactly the requested size, 1 MiB aligned, below
-    4 GiB, in the e820 map Linux got and in /proc/iomem."""
-    boot = boots["igd-on"]
+    4 GiB, in the e820 map Linux got and in /proc/iomem; on gen 11 too,
+    whose register 0xC0 the device does not hold (the log says what was
+    tried)."""
+    boot = boots[which]
     rep = checked(boot)
     m = BDSM_LINE.search(boot.debug)
     assert m, "\n".join(igd_lines(boot))
+    if which == "igd-gen11":
+        assert bdsm_registers(m) == (["C0", "5C"], "5C"), m["tail"]
     start = int(m["addr"], 16)
     end = start + BDSM_SIZE
     assert start % MiB == 0 and end <= 4 * GiB
@@ -241,7 +271,7 @@ def test_no_intel_display_no_allocation(boots):
         a.grub_mmap, b.grub_mmap, "with the files", "without")
     lines = igd_lines(files_only)
     assert lines == ["igd: fw_cfg has etc/igd-opregion and etc/igd-bdsm-size but no Intel display device "
-                     "(vendor 0x8086, class 0x0300/0x0380); nothing allocated"], lines
+                     "(vendor 0x8086, class 0x0300/0x0302/0x0380); nothing allocated"], lines
     assert igd_lines(plain) == []
 
 
@@ -258,8 +288,8 @@ def firmware_run(name, bios, args):
     return vm
 
 
-@pytest.mark.parametrize("gen,reg,width", [(9, "5C", "32"), (12, "C0", "64")])
-def test_igd_memory_contents(override_bios, files, gen, reg, width):
+@pytest.mark.parametrize("gen,reg", [(9, "5C"), (12, "C0")])
+def test_igd_memory_contents(override_bios, files, gen, reg):
     """The OpRegion bytes are in guest memory at the logged address; stolen
     memory and the OpRegion's last page are zeroed even over old junk."""
     opregion, bdsm, junk = files
@@ -269,7 +299,7 @@ def test_igd_memory_contents(override_bios, files, gen, reg, width):
     try:
         m, o = BDSM_LINE.search(vm.debug_text()), OPREGION_LINE.search(vm.debug_text())
         assert m and o, vm.debug_text()
-        assert (m["reg"], m["width"]) == (reg, width)
+        assert bdsm_registers(m) == ([reg], reg), m["tail"]
         op = int(o["addr"], 16)
         assert vm.read_phys(op, OPREGION_SIZE) == opregion_bytes()
     finally:
@@ -297,5 +327,20 @@ def test_igd_memory_contents(override_bios, files, gen, reg, width):
         # there: the firmware zeroed what it reserved and nothing else. (Below
         # the OpRegion lie the ACPI and SMBIOS tables, which overwrite it.)
         assert vm.read_phys(bdsm_at - 16, 16) == (bytes(range(1, 256)) * 257)[jsize - 16:jsize]
+    finally:
+        vm.kill()
+
+
+def test_igd_bdsm_falls_back_when_the_generations_register_does_not_hold(override_bios, files):
+    """gen 9 on QEMU's virtio-vga at 00:02.0, whose 0x5C is read-only (a
+    virtio capability) while 0xC0 is free: the address ends up in 0xC0, as on
+    QEMU 9.2 for a device it takes for gen 11; the log says both."""
+    opregion, bdsm, _ = files
+    vm = firmware_run("igd-fallback-virtio-vga", override_bios,
+                      ["-vga", "none", "-device", "virtio-vga,addr=02.0"] + igd_args(opregion, bdsm, gen=9))
+    try:
+        m = BDSM_LINE.search(vm.debug_text())
+        assert m, vm.debug_text()
+        assert bdsm_registers(m) == (["5C", "C0"], "C0"), m["tail"]
     finally:
         vm.kill()

@@ -100,6 +100,7 @@ void FakePci::write32(u16 bdf, u8 off, u32 v) {
     if (!d) return;
     off &= 0xFC;
     d->writes.push_back({off, v});
+    if (d->readonly.count(off)) return;
     int bar = -1;
     if (off >= pcireg::kBar0 && off < pcireg::kBar0 + 24) bar = (off - pcireg::kBar0) / 4;
     if (off == pcireg::kRomAddress) bar = 6;

@@ -3,6 +3,7 @@
 // firmware's hardware interfaces (PCI config space, fw_cfg).
 #pragma once
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,7 @@ public:
         unsigned char cfg[256] = {};
         unsigned bar_mask[7] = {};  // 6 = ROM; 0 = unimplemented
         std::vector<std::pair<unsigned char, unsigned>> writes;  // (offset, value) log
+        std::set<unsigned char> readonly;  // dword offsets whose writes are dropped
     };
     Dev& add(u16 bdf, u16 vendor, u16 device, u8 cls, u8 sub, u8 header_type = 0);
     // A BAR of `size` bytes; flags are the low bits (I/O, 64-bit, prefetch).

@@ -1,0 +1,118 @@
+# SPDX-License-Identifier: LGPL-3.0-or-later
+"""Disks past what 32-bit LBAs and CHS reach: a 3 TiB sparse virtio-blk disk.
+
+A boot sector on the disk asks INT 13h AH=48h (EDD) for the size and reads,
+with AH=42h, a sector the test wrote near the end (beyond 2 TiB, so the
+LBA's high dword matters); it prints both on COM1. SeaBIOS runs the same
+sector as the floor."""
+import pytest
+
+from reefqemu import SEABIOS, Qemu, build_sector, disk_args
+
+SIZE = 3 << 40
+SECTORS = SIZE // 512
+TARGET = SECTORS - 8  # near the end: past 2 TiB
+MARK = b"REEF-END-OF-3TIB"
+
+BOOT = r"""
+        .code16
+        .globl _start
+_start: cli
+        xorw %%ax, %%ax
+        movw %%ax, %%ds
+        movw %%ax, %%es
+        movw %%ax, %%ss
+        movw $0x7c00, %%sp
+        sti
+        movb %%dl, drive
+        movw $0x1a, params
+        movb $0x48, %%ah
+        movw $params, %%si
+        int $0x13
+        jc fail
+        movw $s_size, %%si
+        call puts
+        movl params+0x14, %%eax
+        call hex32
+        movl params+0x10, %%eax
+        call hex32
+        movw $s_nl, %%si
+        call puts
+        movb $0x42, %%ah
+        movb drive, %%dl
+        movw $dap, %%si
+        int $0x13
+        jc fail
+        movb $0, 0x8000+16
+        movw $s_read, %%si
+        call puts
+        movw $0x8000, %%si
+        call puts
+        movw $s_nl, %%si
+        call puts
+        jmp done
+fail:   movw $s_fail, %%si
+        call puts
+done:   movw $0x501, %%dx
+        movb $1, %%al
+        outb %%al, %%dx
+        cli
+1:      hlt
+        jmp 1b
+puts:   lodsb
+        testb %%al, %%al
+        jz 2f
+        movw $0x3f8, %%dx
+        outb %%al, %%dx
+        jmp puts
+2:      ret
+hex32:  movw $8, %%cx
+3:      roll $4, %%eax
+        pushl %%eax
+        andb $0xf, %%al
+        addb $'0', %%al
+        cmpb $'9', %%al
+        jbe 4f
+        addb $7, %%al
+4:      movw $0x3f8, %%dx
+        outb %%al, %%dx
+        popl %%eax
+        loop 3b
+        ret
+drive:  .byte 0
+s_size: .asciz "SIZE "
+s_read: .asciz "READ "
+s_fail: .asciz "FAIL\r\n"
+s_nl:   .asciz "\r\n"
+        .balign 4
+dap:    .byte 0x10, 0
+        .word 1
+        .word 0x8000, 0
+        .long %d, %d
+params: .skip 0x1a
+        .org 510
+        .word 0xaa55
+""" % (TARGET & 0xFFFFFFFF, TARGET >> 32)
+
+
+@pytest.fixture(scope="module")
+def big_disk(tmp_path_factory):
+    d = tmp_path_factory.mktemp("bigdisk")
+    img = build_sector(d, BOOT)
+    with open(img, "r+b") as f:
+        f.truncate(SIZE)
+        f.seek(TARGET * 512)
+        f.write(MARK)
+    return img
+
+
+@pytest.mark.parametrize("which", ["reef", "seabios"])
+def test_3tib_virtio_disk(bios, big_disk, which):
+    vm = Qemu(bios=bios if which == "reef" else SEABIOS, name="bigdisk-" + which,
+              args=["-M", "pc", "-m", "64M", "-nic", "none"] + disk_args(big_disk, "virtio",
+                                                                        drive_opts=",snapshot=on"))
+    with vm:
+        vm.wait_serial(r"(READ .*|FAIL)\r?\n", timeout=60)
+        text = vm.serial_text()
+    assert "SIZE %016X" % SECTORS in text, text
+    assert "READ " + MARK.decode() in text, text
