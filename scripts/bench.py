@@ -72,6 +72,8 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 OUT = os.path.join(ROOT, "out")
 BENCH = os.path.join(OUT, "bench")
 PAYLOAD_SRC = os.path.join(ROOT, "tests", "payloads", "bench", "bench.S")
+KERNEL_SRC = os.path.join(ROOT, "tests", "payloads", "bench", "kernel.S")
+QBOOT = "/usr/share/qemu/qboot.rom"  # QEMU's minimal firmware: the -kernel row's third column
 REEF_BIOS = os.path.join(OUT, "bios.bin")
 SEABIOS = "/usr/share/seabios/bios-256k.bin"
 QEMU = shutil.which("qemu-system-x86_64") or "/usr/bin/qemu-system-x86_64"
@@ -120,7 +122,12 @@ CONFIGS = [
     ("pc-virtio-scsi-128m", "pc + virtio-scsi 128M", ["-M", "pc", "-m", "128M", "--disk", "virtio-scsi"]),
     ("pc-lsi-128m", "pc + LSI 53C895A 128M", ["-M", "pc", "-m", "128M", "--disk", "lsi"]),
     ("pc-esp-128m", "pc + AM53C974 128M", ["-M", "pc", "-m", "128M", "--disk", "am53c974"]),
+    # "--kernel": no disk; -kernel with tests/payloads/bench/kernel.S (build_kernel_payload), measured
+    # from reset to the kernel's entry [4]; also under qboot.
+    ("pc-kernel-128m", "pc -kernel 128M [4]", ["-M", "pc", "-m", "128M", "--kernel"]),
+    ("pc-floppy-1m44", "pc + 1.44M floppy (-boot a)", ["-M", "pc", "-m", "128M", "--disk", "floppy"]),
 ]
+FLOPPY_BYTES = 1474560  # --disk floppy: the boot sector on a 1.44M diskette image
 PHASE_CONFIG = "pc-ide-128m"  # the configuration whose phases are shown
 BIOSES = ("reef", "seabios")
 NAMES = {"reef": "ReefBIOS", "seabios": "SeaBIOS"}
@@ -197,6 +204,33 @@ def build_cd_payload(disk):
         raise BenchError("building the bench CD failed: %s" % r.stderr)
     os.replace(os.path.join(d, "cd.iso.tmp"), iso)
     return iso
+
+
+def build_kernel_payload(disk):
+    """out/bench/payload/kernel.bin: kernel.S (a Linux boot protocol 2.02
+    setup that reads the TSC at its entry) with the bench boot sector of
+    `disk` at offset 400h and one empty sector as the protected-mode part."""
+    d = os.path.dirname(disk)
+    out = os.path.join(d, "kernel.bin")
+    if os.path.isfile(out) and all(os.path.getmtime(out) >= os.path.getmtime(p) for p in (disk, KERNEL_SRC)):
+        return out
+    tmp = tempfile.mkdtemp(dir=d)
+    obj, binf = os.path.join(tmp, "kernel.o"), os.path.join(tmp, "kernel.bin")
+    for cmd in (["gcc", "-m32", "-c", KERNEL_SRC, "-o", obj],
+                ["ld", "-m", "elf_i386", "-Ttext=0", "-e", "_start", "--oformat", "binary", obj, "-o", binf]):
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        if r.returncode:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise BenchError("building the bench kernel failed: %s\n%s" % (" ".join(cmd), r.stderr))
+    setup = open(binf, "rb").read()
+    sector = open(disk, "rb").read(512)
+    if len(setup) != 0x400 or setup[0x202:0x206] != b"HdrS":
+        raise BenchError("bench kernel: expected a 1 KiB setup with HdrS, got %d bytes" % len(setup))
+    with open(out + ".tmp", "wb") as f:
+        f.write(setup + sector + bytes(512))
+    os.replace(out + ".tmp", out)
+    shutil.rmtree(tmp, ignore_errors=True)
+    return out
 
 
 def _payload_cmds(src, obj, elf, binf):
@@ -303,17 +337,26 @@ def run_qemu(bios, machine, rundir, disk, icount, expect_payload=True):
         media, machine = machine[i + 1], machine[:i] + machine[i + 2:]
         if media == "cdrom" and disk:
             disk = build_cd_payload(disk)
+    kernel = []
+    if "--kernel" in machine:
+        machine = [a for a in machine if a != "--kernel"]
+        if disk:
+            kernel, disk = ["-kernel", build_kernel_payload(disk)], None
     cmd = [QEMU, "-bios", bios] + machine + (ICOUNT if icount else []) + COMMON + [
         "-monitor", "stdio" if paused else "none",
         "-serial", "file:" + serial,
         "-chardev", "file,id=dbg,path=" + debug,
-        "-device", "isa-debugcon,iobase=0x402,chardev=dbg"]
+        "-device", "isa-debugcon,iobase=0x402,chardev=dbg"] + kernel
     if paused:
         cmd += ["-S", "-name", "reefbench,debug-threads=on"]
     if disk:
         mydisk = os.path.join(rundir, "disk.img")  # a copy: QEMU locks its image
         shutil.copyfile(disk, mydisk)
-        cmd += disk_args(mydisk, iface, machine[machine.index("-M") + 1], media=media)
+        if iface == "floppy":
+            os.truncate(mydisk, FLOPPY_BYTES)
+            cmd += ["-drive", "if=floppy,file=%s,format=raw" % mydisk, "-boot", "a"]
+        else:
+            cmd += disk_args(mydisk, iface, machine[machine.index("-M") + 1], media=media)
     with open(os.path.join(rundir, "cmdline.txt"), "w") as f:
         f.write(" ".join(cmd) + "\n")
     with open(os.path.join(rundir, "stderr.log"), "w") as err:
@@ -490,6 +533,10 @@ def render(res):
         bad = [NAMES[k] for k in BIOSES if not v[k]["run1_equals_run2"]]
         row(c["label"], fmt_int(a), fmt_int(b), ratio(a, b),
             "  !! runs differed: %s" % ", ".join(bad) if bad else "")
+        if c.get("qboot"):
+            q = c["qboot"]["post_ns"]
+            row("  the same, QEMU's qboot in the right column", fmt_int(a), fmt_int(q), ratio(a, q),
+                "" if c["qboot"]["run1_equals_run2"] else "  !! runs differed: qboot")
     if res.get("wall"):
         wl = res["wall"]
         lines.append("Wall time of the QEMU process to the boot sector, ms")
@@ -551,6 +598,8 @@ def render(res):
     lines.append("[2] RAM below 4 GiB per CMOS 34h/35h, minus e820 type 1 and 3 below 4 GiB, "
                  "minus the 384 KiB at 0xA0000-0xFFFFF")
     lines.append("[3] sum of e820 ranges of any type but 1 below 4 GiB (counts MMIO such as the flash alias)")
+    lines.append("[4] no disk; -kernel tests/payloads/bench/kernel.S: reset to its RDTSC, the second instruction "
+                 "at the kernel's setup entry (after the protocol's jump over the header)")
     return "\n".join(lines) + "\n"
 
 
@@ -611,6 +660,10 @@ def main():
             entry["virtual"][role] = v
             log("  BENCH   %-36s %-8s %12s ns  (runs: %s)" % (label, NAMES[role], fmt_int(v["post_ns"]),
                                                          " ".join(fmt_int(x) for x in v["runs_ns"])))
+        if "--kernel" in machine and os.path.isfile(QBOOT):
+            entry["qboot"] = q = measure_virtual(QBOOT, key, "qboot", machine, disk, max_runs)
+            log("  BENCH   %-36s %-8s %12s ns  (runs: %s)" % (label, "qboot", fmt_int(q["post_ns"]),
+                                                         " ".join(fmt_int(x) for x in q["runs_ns"])))
         results.append(entry)
 
     # 2. wall time: interleaved so that drift in host load hits both alike

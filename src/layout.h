@@ -22,18 +22,18 @@
 /* high-alias address = load address + ROM_HIGH_DELTA, for both halves */
 #define ROM_HIGH_DELTA    (ROM_HIGH_BASE - ROM_BASE)
 
-/* E-segment, low 48 KiB: the runtime 32-bit code (read-only after POST). */
+/* E-segment, low 32 KiB: the runtime 32-bit code (read-only after POST). */
 #define TEXT32_BASE       0xE0000
-#define TEXT32_LIMIT      0xEC000
+#define TEXT32_LIMIT      0xE8000
 
-/* E-segment, top 16 KiB: the runtime data chunk, also the 16-bit runtime data
+/* E-segment, top 32 KiB: the runtime data chunk, also the 16-bit runtime data
  * segment (DS = SS = RTDATA_SEG inside runtime services). Stays writable
  * after POST (it is e820-reserved with the rest of the BIOS area): 16-bit
  * and 32-bit runtime data, the runtime stacks, driver state. PAM granularity
- * in the E-segment is 16 KiB. */
-#define RTDATA_BASE       0xEC000
-#define RTDATA_SEG        0xEC00
-#define RTDATA_SIZE       0x4000
+ * in the E-segment is 16 KiB: two PAM chunks. */
+#define RTDATA_BASE       0xE8000
+#define RTDATA_SEG        0xE800
+#define RTDATA_SIZE       0x8000
 #define RT_STACK_SIZE     0xC00
 /* The stack call32 gives 32-bit code called from a runtime service. */
 #define RT32_STACK_SIZE   0x1000

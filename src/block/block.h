@@ -80,6 +80,9 @@ u8 block_media_check(Drive& d);
 // POST: a driver hands over a drive it found; `prio` orders the boot list
 // among entries of the same kind (0 first). Returns false if the map is full.
 bool block_register(Drive* d, const char* desc);
+// POST: an option ROM's boot vector (kBev; kBcv) as a boot entry. False
+// if the boot list is full.
+bool block_register_vector(BootKind kind, u16 seg, u16 off, const char* desc);
 // POST: fills a hard disk of `sectors` behind the PCI function `bdf` that
 // EDD reports with interface type `iface` (8 characters, space padded:
 // "SCSI    ", "SATA    ") and an LBA-translated geometry (also the physical

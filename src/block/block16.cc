@@ -4,6 +4,7 @@
 // 16-bit path or, through call32, to its 32-bit path.
 #include "block/block.h"
 #include "hw/ata.h"
+#include "hw/floppy.h"
 #include "lib/bda.h"
 #include "lib/log.h"
 
@@ -24,6 +25,7 @@ struct DriverPaths {
 DriverPaths paths_of(DriverType t) {
     switch (t) {
     case DriverType::kAta: return {true, true};
+    case DriverType::kFloppy: return {true, false};
     case DriverType::kVirtioBlk: return {false, true};
     case DriverType::kAhci: return {false, true};
     case DriverType::kNvme: return {false, true};
@@ -46,6 +48,8 @@ u8 io16(BlockRequest& req) {
     switch (d->driver) {
     case DriverType::kAta:
         return ata_rw(*reinterpret_cast<AtaDrive*>(d), req.op, req.lba, req.count, req.buf, &req.done);
+    case DriverType::kFloppy:
+        return floppy_rw(*reinterpret_cast<FloppyDrive*>(d), req.op, req.lba, req.count, req.buf, &req.done);
     default:
         return disk_status::kBadCommand;
     }

@@ -3,6 +3,7 @@
 // the boot list gets its default order and the BDA its disk count.
 #include "block/block.h"
 #include "block/cdemu.h"
+#include "fw/bootpaths.h"
 #include "fw/malloc.h"
 #include "fw/pci.h"
 #include "hw/cmos.h"
@@ -72,7 +73,30 @@ u8 cmos_priority(BootKind k) {
     return u8(3 + code);
 }
 
+// Entries that bootorder lists boot first, in its order; the others after
+// them in the CMOS order.
+constexpr u8 kUnlistedPriority = 64;
+
+u8 boot_priority(const BootEntry& e) {
+    int pos = bootorder_position(e);
+    return pos >= 0 ? u8(pos) : u8(kUnlistedPriority + cmos_priority(e.kind));
+}
+
 }  // namespace
+
+bool block_register_vector(BootKind kind, u16 seg, u16 off, const char* desc) {
+    BootList& b = RT(g_boot);
+    if (b.count >= BootList::kMax) return false;
+    BootEntry& e = b.entry[b.count++];
+    e = BootEntry{};
+    e.kind = kind;
+    e.vec_seg = seg;
+    e.vec_off = off;
+    u32 i = 0;
+    for (; desc[i] && i + 1 < sizeof(e.desc); i++) e.desc[i] = desc[i];
+    e.desc[i] = 0;
+    return true;
+}
 
 void block_init_pci_hd(Drive& g, DriverType t, u64 sectors, u16 sector_size, u16 bdf, const char* iface) {
     g.driver = t;
@@ -124,7 +148,7 @@ bool block_register(Drive* d, const char* desc) {
 void block_finish_setup() {
     DriveMap& m = RT(g_drives);
     BootList& b = RT(g_boot);
-    for (int i = 0; i < b.count; i++) b.entry[i].priority = cmos_priority(b.entry[i].kind);
+    for (int i = 0; i < b.count; i++) b.entry[i].priority = boot_priority(b.entry[i]);
     // Stable sort by priority (registration order breaks ties).
     for (int i = 1; i < b.count; i++)
         for (int j = i; j > 0 && b.entry[j - 1].priority > b.entry[j].priority; j--) {
@@ -132,6 +156,15 @@ void block_finish_setup() {
             b.entry[j] = b.entry[j - 1];
             b.entry[j - 1] = t;
         }
+    // -boot strict=on (HALT): what bootorder does not list does not boot.
+    if (bootorder_strict()) {
+        int n = 0;
+        for (int i = 0; i < b.count; i++) {
+            if (b.entry[i].priority < kUnlistedPriority) b.entry[n++] = b.entry[i];
+            else dlog(2, "boot: %s not in bootorder (HALT); not booted\n", b.entry[i].desc);
+        }
+        b.count = u8(n);
+    }
     for (int i = 0; i < b.count; i++)
         dlog(2, "boot: %d. %s %s\n", i + 1, kind_name(b.entry[i].kind), b.entry[i].desc);
     BDA_SET(hdcount, m.nhd);

@@ -3,69 +3,34 @@
 
 #include "lib/checksum.h"
 
+#include "block/block.h"
+#include "fw/fwcfg.h"
+#include "fw/malloc.h"
 #include "fw/pci.h"
+#include "fw/romheader.h"
+#include "lib/bda.h"
+#include "lib/console.h"
+#include "lib/format.h"
 #include "lib/call16.h"
 #include "lib/far.h"
 #include "lib/log.h"
 #include "lib/rtvars.h"
 
+extern "C" char _r16_pnp_bios_entry[];
+
 namespace reef {
 namespace {
 
 constexpr u32 kRomAreaStart = 0xC0000, kRomAreaEnd = 0xE0000;
-constexpr u16 kRomSignature = 0xAA55;
-constexpr u32 kPcirSignature = 0x52494350;  // "PCIR"
-constexpr u8 kCodeTypeX86 = 0;
-
-// Option ROM header and PCI data structure fields (PCI Firmware spec 3.0).
-struct RomHeader {
-    u16 signature;
-    u8 size512;
-    u8 entry[3];
-    u8 reserved[0x12];
-    u16 pcir_offset;
-} PACKED;
-struct Pcir {
-    u32 signature;
-    u16 vendor, device;
-    u16 device_list;
-    u16 length;
-    u8 revision;
-    u8 class_code[3];
-    u16 image_length512;
-    u16 code_revision;
-    u8 code_type;
-    u8 indicator;  // bit 7: last image
-    u16 max_runtime_length512;
-} PACKED;
-
 // Finds the x86 image inside a (possibly multi-image) ROM at `base`.
-// Returns its offset or -1.
+// Returns its offset or -1, with one log line naming the device.
 s32 find_x86_image(u32 base, u32 rom_size, const PciDevice& dev) {
     u32 off = 0;
-    for (int n = 0; n < 8 && off + sizeof(RomHeader) <= rom_size; n++) {
-        RomHeader h;
-        __builtin_memcpy(&h, reinterpret_cast<const void*>(base + off), sizeof(h));
-        if (h.signature != kRomSignature) {
-            dlog(1, "optionrom: %02x:%02x.%x: no 55AA signature at image offset 0x%x\n", pci_bus(dev.bdf),
-                 pci_dev(dev.bdf), pci_fn(dev.bdf), off);
-            return -1;
-        }
-        if (h.pcir_offset + sizeof(Pcir) > rom_size - off) return -1;
-        Pcir p;
-        __builtin_memcpy(&p, reinterpret_cast<const void*>(base + off + h.pcir_offset), sizeof(p));
-        if (p.signature != kPcirSignature) {
-            dlog(1, "optionrom: %02x:%02x.%x: PCIR structure missing\n", pci_bus(dev.bdf), pci_dev(dev.bdf),
-                 pci_fn(dev.bdf));
-            return -1;
-        }
-        if (p.vendor != dev.vendor || p.device != dev.device)
-            dlog(2, "optionrom: ROM is for %04x:%04x, device is %04x:%04x\n", p.vendor, p.device, dev.vendor,
-                 dev.device);
-        if (p.code_type == kCodeTypeX86) return s32(off);
-        if (p.indicator & 0x80 || !p.image_length512) return -1;
-        off += u32(p.image_length512) * 512;
-    }
+    RomStatus st = rom_find_x86_image(reinterpret_cast<const u8*>(base), rom_size,
+                                      RomSource{true, dev.vendor, dev.device}, &off);
+    if (st == RomStatus::kOk) return s32(off);
+    const char* why = st == RomStatus::kPcirNoSignature ? "PCIR structure missing" : rom_status_text(st);
+    dlog(1, "optionrom: %02x:%02x.%x: %s\n", pci_bus(dev.bdf), pci_dev(dev.bdf), pci_fn(dev.bdf), why);
     return -1;
 }
 
@@ -138,6 +103,195 @@ u32 vga_rom_setup() {
     if (!runtime || runtime > len) runtime = len;
     dlog(1, "vga: video BIOS initialised%s\n", RT(g_video_ready) ? "" : " but did not hook INT 10h");
     return u32(align_up(kRomAreaStart + runtime, 2048));
+}
+
+}  // namespace reef
+
+// ---- ROMs from fw_cfg files ------------------------------------------------
+namespace reef {
+namespace {
+
+constexpr u32 kRomAlign = 2048;
+constexpr u16 kNoIsaPnp = 0xFFFF;  // BX (card select number), DX (read data port): no ISA PnP
+constexpr u16 kNoPciDevice = 0;    // AX for a ROM that belongs to no PCI function
+constexpr u16 kBdaSegment = 0x0040;
+
+// The PnP BIOS installation check structure (PnP BIOS spec 1.0a, 4.4),
+// which ES:DI points at when a PnP option ROM's init and BCV run.
+struct PnpInstallCheck {
+    u32 signature;  // "$PnP"
+    u8 version;     // BCD
+    u8 length;
+    u16 control;
+    u8 checksum;
+    u32 event_flag_addr;
+    u16 rm_entry_off, rm_entry_seg;
+    u16 pm_entry_off;
+    u32 pm_code_base;
+    u32 oem_device_id;
+    u16 rm_data_seg;
+    u32 pm_data_base;
+} PACKED;
+static_assert(sizeof(PnpInstallCheck) == 0x21);
+constexpr u8 kPnpBiosVersion = 0x10;
+constexpr u32 kPnpAlign = 16;  // on a paragraph boundary in the F-segment
+
+// What we ran, for the boot paths and the BCVs.
+struct RanRom {
+    u16 seg;
+    u16 bcv;            // 0: none
+    u16 pci_ax;
+    char file[sizeof(FwCfgFile::name)];
+};
+constexpr int kMaxRoms = 16;
+RanRom g_roms[kMaxRoms];
+int g_nroms;
+u32 g_pnp_install;  // flat address, 0 until made
+
+const char* const kFilePrefixes[] = {"vgaroms/", "genroms/"};
+
+bool has_prefix(const char* s, const char* prefix) {
+    while (*prefix)
+        if (*s++ != *prefix++) return false;
+    return true;
+}
+
+u16 pnp_install_check() {
+    if (!g_pnp_install) {
+        u32 a = post_alloc().alloc(Zone::kFseg, sizeof(PnpInstallCheck), kPnpAlign, "PnP installation check");
+        if (!a) return 0;
+        PnpInstallCheck s{};
+        s.signature = rom::kPnpSignature;
+        s.version = kPnpBiosVersion;
+        s.length = sizeof(PnpInstallCheck);
+        s.rm_entry_seg = FSEG;
+        s.rm_entry_off = u16(reinterpret_cast<uintptr_t>(&_r16_pnp_bios_entry));
+        s.pm_entry_off = s.rm_entry_off;
+        s.pm_code_base = FSEG_BASE;
+        s.rm_data_seg = FSEG;
+        s.pm_data_base = FSEG_BASE;
+        s.checksum = checksum_byte(&s, sizeof(s));
+        __builtin_memcpy(reinterpret_cast<void*>(a), &s, sizeof(s));
+        g_pnp_install = a;
+    }
+    return u16(g_pnp_install - FSEG_BASE);
+}
+
+// Far-calls seg:off with the PnP option ROM registers (BIOS Boot
+// Specification 1.01, 3.2 and appendix D).
+void call_rom_vector(u16 seg, u16 off, u16 pci_ax) {
+    Regs16 r{};
+    r.ax = pci_ax;
+    r.bx = kNoIsaPnp;
+    r.dx = kNoIsaPnp;
+    r.es = FSEG;
+    r.di = pnp_install_check();
+    r.ds = kBdaSegment;
+    r.cs = seg;
+    r.ip = off;
+    r.flags = Regs16::kIF;
+    call16(r, Call16Kind::kFarCall);
+}
+
+// Runs one ROM file at `at`; returns the end of what stays there (`at` if
+// nothing does).
+u32 run_file_rom(const FwCfgFile& f, u32 at) {
+    u32 space = kRomAreaEnd - at;
+    u32 n = min(f.size, space);
+    u8* img = reinterpret_cast<u8*>(at);
+    fwcfg().read_file(f, 0, img, n);
+    RomInfo info;
+    RomStatus st = rom_check(img, n, RomSource{false, 0, 0}, &info);
+    if (st == RomStatus::kTruncated && f.size > space) {
+        console_printf("Option ROM %s does not fit (%u KiB free); skipped\n", f.name, space / 1024);
+        dlog(1, "optionrom: %s: %u bytes do not fit below 0x%x; skipped\n", f.name, f.size, kRomAreaEnd);
+        __builtin_memset(img, 0, n);
+        return at;
+    }
+    if (st != RomStatus::kOk) {
+        dlog(1, "optionrom: %s: %s; skipped\n", f.name, rom_status_text(st));
+        __builtin_memset(img, 0, n);
+        return at;
+    }
+    if (info.pnp_bad_checksum) dlog(3, "optionrom: %s: PnP header checksum is wrong (tolerated)\n", f.name);
+    if (g_nroms == kMaxRoms) {
+        dlog(1, "optionrom: %s: more than %d ROMs; skipped\n", f.name, kMaxRoms);
+        __builtin_memset(img, 0, n);
+        return at;
+    }
+    u16 seg = u16(at >> 4);
+    dlog(2, "optionrom: %s at 0x%x (%u KiB), running its init\n", f.name, at, info.size / 1024);
+    SegOff v10 = far_read<SegOff>(0, 0x10 * 4);
+    call_rom_vector(seg, rom::kInitEntryOffset, kNoPciDevice);
+    if (!RT(g_video_ready) && has_prefix(f.name, kFilePrefixes[0]) && far_read<SegOff>(0, 0x10 * 4).seg != v10.seg)
+        RT(g_video_ready) = 1;
+    // After its init the ROM's size byte is its runtime size (it may shrink
+    // or drop out entirely).
+    u32 runtime = 0;
+    if (reinterpret_cast<const RomHeader*>(img)->signature == rom::kSignature)
+        runtime = min(u32(img[2]) * rom::kBlockSize, info.size);
+    if (!runtime) {
+        dlog(2, "optionrom: %s: released its memory after init\n", f.name);
+        return at;
+    }
+    st = rom_parse_pnp(img, runtime, &info);
+    if (st != RomStatus::kOk) {
+        dlog(1, "optionrom: %s: after init: %s; no boot entries from it\n", f.name, rom_status_text(st));
+        info.npnp = 0;
+    }
+    RanRom& ran = g_roms[g_nroms++];
+    ran = RanRom{seg, 0, kNoPciDevice, {}};
+    __builtin_memcpy(ran.file, f.name, sizeof(ran.file));
+    for (int i = 0; i < info.npnp; i++) {
+        const RomPnp& p = info.pnp[i];
+        char name[sizeof(BootEntry::desc)];
+        if (!rom_string(img, runtime, p.product, name, sizeof(name))) snformat(name, sizeof(name), "%s", f.name);
+        if (p.bev && !block_register_vector(BootKind::kBev, seg, p.bev, name))
+            dlog(1, "optionrom: %s: boot list full; BEV not added\n", f.name);
+        if (p.bcv && !ran.bcv) ran.bcv = p.bcv;
+    }
+    return at + runtime;
+}
+
+}  // namespace
+
+u32 file_roms_setup(u32 rom_end) {
+    FwCfg& fw = fwcfg();
+    u32 at = u32(align_up(rom_end, kRomAlign));
+    for (const char* prefix : kFilePrefixes)
+        for (int i = 0; i < fw.file_count(); i++) {
+            const FwCfgFile& f = fw.file(i);
+            if (!has_prefix(f.name, prefix)) continue;
+            if (at >= kRomAreaEnd) {
+                console_printf("Option ROM %s does not fit (option ROM area full); skipped\n", f.name);
+                dlog(1, "optionrom: %s: option ROM area full; skipped\n", f.name);
+                continue;
+            }
+            at = u32(align_up(run_file_rom(f, at), kRomAlign));
+        }
+    return at;
+}
+
+void optionrom_connect_disks() {
+    for (int i = 0; i < g_nroms; i++) {
+        const RanRom& r = g_roms[i];
+        if (!r.bcv) continue;
+        u8 before = BDA_GET(hdcount);
+        call_rom_vector(r.seg, r.bcv, r.pci_ax);
+        u8 after = BDA_GET(hdcount);
+        dlog(2, "optionrom: %s: BCV %04x:%04x hooked %d disk%s\n", r.file, r.seg, r.bcv, after - before,
+             after - before == 1 ? "" : "s");
+    }
+}
+
+bool optionrom_boot_path(u16 seg, u16 off, char* buf, u32 n) {
+    (void)off;
+    for (int i = 0; i < g_nroms; i++)
+        if (g_roms[i].seg == seg) {
+            snformat(buf, n, "/rom@%s", g_roms[i].file);
+            return true;
+        }
+    return false;
 }
 
 }  // namespace reef

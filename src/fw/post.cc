@@ -18,6 +18,7 @@
 #include "fw/smp.h"
 #include "hw/ahci.h"
 #include "hw/ata.h"
+#include "hw/floppy.h"
 #include "hw/nvme.h"
 #include "hw/scsi_hba.h"
 #include "hw/virtio_blk.h"
@@ -132,8 +133,11 @@ extern "C" [[noreturn]] void post_main() {
 
     post_phase("vga");
     u32 rom_end = vga_rom_setup();
+    rom_end = file_roms_setup(rom_end);
     screen_banner();
 
+    post_phase("floppy");
+    if (CONFIG_FLOPPY) floppy_setup();
     post_phase("ata");
     if (CONFIG_ATA) ata_setup();
     post_phase("ahci");
@@ -155,6 +159,7 @@ extern "C" [[noreturn]] void post_main() {
     post_phase("esp");
     if (CONFIG_ESP_SCSI) esp_scsi_setup();
     block_finish_setup();
+    optionrom_connect_disks();
 
     post_phase("boot");
     boot_config();

@@ -36,7 +36,7 @@ void shadow_lock(u32 optionrom_end) {
     u32 rom_end = u32(align_up(optionrom_end, 0x4000));
     for (u32 a = 0xC0000; a < 0xF0000; a += 0x4000) {
         u8 mode;
-        if (a == RTDATA_BASE) mode = kReadWrite;         // runtime data + stack
+        if (a >= RTDATA_BASE && a < RTDATA_BASE + RTDATA_SIZE) mode = kReadWrite;  // runtime data + stacks
         else if (a >= TEXT32_BASE) mode = kReadOnly;     // BIOS image
         else if (a < rom_end) mode = kReadOnly;          // option ROMs
         else mode = kReadWrite;                          // free upper memory

@@ -6,6 +6,6 @@
 
 namespace reef {
 // Write-protects the BIOS and the option ROMs below `optionrom_end`; leaves
-// the runtime data chunk (0xEC000-0xEFFFF) and unused upper memory writable.
+// the runtime data chunk (0xE8000-0xEFFFF) and unused upper memory writable.
 void shadow_lock(u32 optionrom_end);
 }  // namespace reef

@@ -75,6 +75,47 @@ bool load_boot_sector(Drive& d, const char* desc) {
     return true;
 }
 
+// The boot list entry INT 18h goes on with: set before each attempt, so
+// that a boot sector or a BEV that gives up (INT 18h) gets the next one.
+u8 g_boot_next;
+// INT 19h's stack while a BEV runs on the boot stack.
+u16 g_bev_ss;
+u32 g_bev_esp;
+SegOff g_bev_vector;
+
+// Far-calls an option ROM's Boot Entry Vector on the boot stack (0000:7000:
+// QEMU's linuxboot ROMs take stack addresses as flat ones) with interrupts
+// on. Returns if the BEV returns (BIOS Boot Specification: try the next
+// device); a BEV that calls INT 18h comes back through handle_int18.
+void call_bev(u16 seg, u16 off) {
+    g_bev_vector = SegOff{off, seg};
+    asm volatile(
+        "pushl %%ebp\n\t"
+        "pushw %%es\n\t"
+        "pushw %%fs\n\t"
+        "pushw %%gs\n\t"
+        "movw %%ss, %[ss]\n\t"
+        "movl %%esp, %[sp]\n\t"
+        "xorl %%eax, %%eax\n\t"
+        "movw %%ax, %%ss\n\t"
+        "movl %[stack], %%esp\n\t"
+        "pushw %%ds\n\t"
+        "sti\n\t"
+        "lcallw *%[vec]\n\t"
+        "cli\n\t"
+        "popw %%ds\n\t"
+        "movw %[ss], %%ss\n\t"
+        "movl %[sp], %%esp\n\t"
+        "popw %%gs\n\t"
+        "popw %%fs\n\t"
+        "popw %%es\n\t"
+        "popl %%ebp\n\t"
+        "sti\n\t"
+        : [ss] "+m"(g_bev_ss), [sp] "+m"(g_bev_esp)
+        : [vec] "m"(g_bev_vector), [stack] "i"(kBootStack)
+        : "eax", "ebx", "ecx", "edx", "esi", "edi", "memory", "cc");
+}
+
 [[noreturn]] void boot_failed() {
     console_printf("No bootable device.\n");
     u32 ms = g_boot_fail_wait_ms;
@@ -100,15 +141,18 @@ bool load_boot_sector(Drive& d, const char* desc) {
 
 using namespace reef;
 
-HANDLER(handle_int19) {
-    (void)r;
-    dlog(2, "int19: boot\n");
+namespace reef {
+namespace {
+
+// Tries the boot list from entry `first` on; never returns.
+[[noreturn]] void boot_from(int first) {
     // Disk reads and the retry wait run with interrupts on, as in INT 13h.
     asm volatile("sti" ::: "memory");
     const BootList& list = g_boot;
-    for (int i = 0; i < list.count; i++) {
+    for (int i = first; i < list.count; i++) {
         const BootEntry& e = list.entry[i];
         Drive* d = e.drive.get();
+        g_boot_next = u8(i + 1);
         switch (e.kind) {
         case BootKind::kHd:
             if (!load_boot_sector(*d, e.desc)) continue;
@@ -127,6 +171,12 @@ HANDLER(handle_int19) {
             console_printf("Booting from DVD/CD...\n");
             jump_to_boot_sector(dl, seg, 0);
         }
+        case BootKind::kBev:
+            console_printf("Booting from ROM %s...\n", e.desc);
+            dlog(2, "boot: %s: BEV %04x:%04x\n", e.desc, e.vec_seg, e.vec_off);
+            call_bev(e.vec_seg, e.vec_off);
+            dlog(1, "boot: %s: its boot entry returned; next\n", e.desc);
+            continue;
         default:
             dlog(1, "boot: %s: booting this kind of entry is not supported yet; next\n", e.desc);
             continue;
@@ -135,8 +185,20 @@ HANDLER(handle_int19) {
     boot_failed();
 }
 
+}  // namespace
+}  // namespace reef
+
+HANDLER(handle_int19) {
+    (void)r;
+    dlog(2, "int19: boot\n");
+    boot_from(0);
+}
+
 HANDLER(handle_int18) {
     (void)r;
-    dlog(2, "int18: boot failure / next device\n");
+    // A boot sector or BEV that gives up: the next boot list entry (none
+    // left, or INT 18h before INT 19h ran: boot failure).
+    dlog(1, "int18: boot failure / next device (%d)\n", g_boot_next);
+    if (g_boot_next) boot_from(g_boot_next);
     boot_failed();
 }

@@ -28,6 +28,6 @@ HANDLER(handle_hwirq_slave);
 HANDLER(handle_selftest);
 
 namespace reef {
-// INT 13h for DL < 0x80 (no diskette support yet).
+// INT 13h and INT 40h for DL < 0x80 (src/svc/int13_floppy.cc).
 void floppy_service(Regs16* r);
 }  // namespace reef

@@ -32,7 +32,7 @@ constexpr u8 kPinIntA = 0x0A;
 constexpr u32 kBios32Signature = 0x5F32335F;  // "_32_"
 constexpr u32 kServicePci = 0x49435024;       // "$PCI"
 // What the directory reports for "$PCI": the whole BIOS area, which holds
-// the entry's code (E-segment), the runtime data (0xEC000) and the $PIR
+// the entry's code (E-segment), the runtime data (0xE8000) and the $PIR
 // (F-segment); 32-bit Linux refuses base + length above 1 MiB.
 constexpr u32 kServiceBase = ROM_BASE, kServiceLength = ROM_SIZE;
 // Directory status codes (AL).

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 // Small runtime services: timer and spurious IRQs, INT 10h without a video
-// BIOS, INT 11h/12h, serial (14h), printer (17h), diskette stubs (0Eh/40h).
+// BIOS, INT 11h/12h, serial (14h), printer (17h), the diskette IRQ (0Eh)
+// and motor timeout.
 #include "hw/cmos.h"
+#include "hw/floppy.h"
 #include "hw/pic.h"
 #include "hw/timer.h"
 #include "hw/uart.h"
@@ -11,24 +13,6 @@
 #include "lib/log.h"
 #include "svc/handlers.h"
 
-namespace reef {
-
-void floppy_service(Regs16* r) {
-    dlog(4, "int13/40 floppy ah=%x dl=%x: no diskette drives\n", r->ah, r->dl);
-    switch (r->ah) {
-    case 0x00:  // reset: nothing to reset
-        r->ok();
-        break;
-    case 0x15:  // drive type: no drive present
-        r->ah = 0;
-        r->clear_cf();
-        break;
-    default:
-        r->fail(0x80);  // timeout: drive not ready
-    }
-}
-
-}  // namespace reef
 
 using namespace reef;
 
@@ -60,7 +44,8 @@ HANDLER(handle_int08) {
     if (motor) {
         BDA_SET(floppy_motor_counter, u8(motor - 1));
         if (motor == 1) {
-            outb(0x0C, 0x3F2);  // all diskette motors off
+            // All diskette motors off; the controller stays out of reset.
+            fdc::Dor::write(u8(fdc::kDorNotReset | fdc::kDorDmaIrq));
             BDA_SET(floppy_motor_status, u8(BDA_GET(floppy_motor_status) & 0xF0));
         }
     }
@@ -107,8 +92,6 @@ HANDLER(handle_int10) {
 HANDLER(handle_int11) { r->ax = BDA_GET(equipment); }
 
 HANDLER(handle_int12) { r->ax = BDA_GET(mem_kb); }
-
-HANDLER(handle_int40) { floppy_service(r); }
 
 // ---- INT 14h: serial ports ----------------------------------------------
 HANDLER(handle_int14) {

@@ -327,9 +327,68 @@ def tableloader_seeds():
     }
 
 
+# ---- romheader: flags (1 = PCI ROM), u16 vendor, u16 device, u16 runtime
+# size, the image
+
+def rom_image(blocks=1, pcir=None, bev=0x80, bcv=0, pnp=True):
+    r = bytearray(blocks * 512)
+    struct.pack_into("<HB", r, 0, 0xAA55, blocks)
+    r[3] = 0xCB
+    if pnp:
+        struct.pack_into("<H", r, 0x1A, 0x1C)
+        struct.pack_into("<4sBBHBBIHH4xHHH", r, 0x1C, b"$PnP", 1, 2, 0, 0, 0, 0, 0, 0x60, bcv, 0, bev)
+        r[0x60:0x71] = b"Linux loader DMA\0"
+    if pcir:
+        vendor, device = pcir
+        struct.pack_into("<H", r, 0x18, 0x40)
+        struct.pack_into("<4sHHHHB3sHHBB", r, 0x40, b"PCIR", vendor, device, 0, 0x18, 0, b"\0\0\2", blocks, 0, 0, 0x80)
+    r[-1] = (-sum(r)) & 0xFF
+    return bytes(r)
+
+
+def rom_seed(img, pci=None, runtime=0):
+    vendor, device = pci or (0, 0)
+    return struct.pack("<BHHH", 1 if pci else 0, vendor, device, runtime) + img
+
+
+def romheader_seeds():
+    seeds = {
+        "boot-rom": rom_seed(rom_image()),
+        "pci-rom": rom_seed(rom_image(pcir=(0x8086, 0x100E)), pci=(0x8086, 0x100E), runtime=512),
+        "pci-mismatch": rom_seed(rom_image(pcir=(0x8086, 0x100E)), pci=(0x8086, 0x10D3)),
+        "disk-rom": rom_seed(rom_image(blocks=2, bcv=0x90), runtime=512),
+        "plain": rom_seed(rom_image(pnp=False)),
+    }
+    bad = bytearray(rom_image())
+    bad[0x100] ^= 0x55
+    seeds["bad-checksum"] = rom_seed(bytes(bad))
+    qemu = "/usr/share/qemu/linuxboot_dma.bin"
+    if os.path.exists(qemu):
+        with open(qemu, "rb") as f:
+            seeds["linuxboot-dma"] = rom_seed(f.read())
+    return seeds
+
+
+# ---- bootorder: u8 pattern length, the pattern, the file
+
+def bootorder_seed(pattern, text):
+    return bytes([len(pattern)]) + pattern + text
+
+
+def bootorder_seeds():
+    return {
+        "kernel": bootorder_seed(b"/rom@genroms/linuxboot_dma.bin",
+                                 b"/rom@genroms/linuxboot_dma.bin\n/pci@i0cf8/ide@1,1/drive@0/disk@0\n\0"),
+        "ide": bootorder_seed(b"/pci@i0cf8/*@1,1/drive@0/disk@0", b"/pci@i0cf8/ide@1,1/drive@0/disk@0\nHALT\n"),
+        "virtio": bootorder_seed(b"/pci@i0cf8/*@5", b"\r\n  /pci@i0cf8/scsi@5/disk@0,0  \r\n"),
+        "empty": bootorder_seed(b"", b""),
+    }
+
+
 TARGETS = {"e820": e820_seeds, "fwcfg_dir": fwcfg_seeds, "igd": igd_seeds, "dap": dap_seeds, "mbr": mbr_seeds,
            "eltorito": eltorito_seeds,
-           "smbios": smbios_seeds, "tableloader": tableloader_seeds}
+           "smbios": smbios_seeds, "tableloader": tableloader_seeds,
+           "romheader": romheader_seeds, "bootorder": bootorder_seeds}
 
 
 def main():

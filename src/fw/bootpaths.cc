@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+#include "fw/bootpaths.h"
+
+#include "fw/bootorder.h"
+#include "fw/fwcfg.h"
+#include "fw/optionrom.h"
+#include "lib/format.h"
+#include "lib/log.h"
+
+namespace reef {
+namespace {
+
+constexpr u32 kMaxFile = BootOrder::kMaxPaths * BootOrder::kMaxPathLen;
+constexpr u32 kMaxPattern = BootOrder::kMaxPathLen;
+
+BootOrder g_order;
+bool g_loaded;
+
+// The PCI host bridge node of both QEMU machines (I/O port 0CF8h config).
+constexpr char kPciRoot[] = "/pci@i0cf8";
+
+// "/pci@i0cf8/*@slot[,func]": the PCI function node, as QEMU names a
+// function (its unit address leaves out function 0).
+u32 pci_node(const DrivePath& p, char* buf, u32 n) {
+    if (p.func) return u32(snformat(buf, n, "%s/*@%x,%x", kPciRoot, p.slot, p.func));
+    return u32(snformat(buf, n, "%s/*@%x", kPciRoot, p.slot));
+}
+
+bool drive_path(const Drive& d, char* buf, u32 n) {
+    const DrivePath& p = d.path;
+    u32 len = pci_node(p, buf, n);
+    if (len >= n) return false;
+    switch (d.driver) {
+    case DriverType::kAta:
+    case DriverType::kAtapi:
+        snformat(buf + len, n - len, "/drive@%x/disk@%x", p.channel, unsigned(p.device));
+        return true;
+    case DriverType::kAhci:
+    case DriverType::kAhciAtapi:
+        snformat(buf + len, n - len, "/drive@%x/disk@0", unsigned(p.device));
+        return true;
+    // One drive per function: the function's node is enough (QEMU adds
+    // e.g. "/disk@0,0" or "/namespace@1,0" below it).
+    case DriverType::kVirtioBlk:
+    case DriverType::kNvme:
+        return true;
+    default:
+        return false;
+    }
+}
+
+}  // namespace
+
+void bootorder_load() {
+    if (g_loaded) return;
+    g_loaded = true;
+    const FwCfgFile* f = fwcfg().present() ? fwcfg().find("bootorder") : nullptr;
+    if (!f || !f->size) return;
+    static char text[kMaxFile];
+    u32 len = min(f->size, kMaxFile);
+    fwcfg().read_file(*f, 0, text, len);
+    bootorder_parse(text, len, &g_order);
+    if (g_order.dropped || f->size > kMaxFile)
+        dlog(1, "boot: bootorder: %d path(s) too long or too many; ignored\n", g_order.dropped + (f->size > kMaxFile));
+    for (int i = 0; i < g_order.count; i++) dlog(2, "boot: bootorder %d: %s\n", i + 1, g_order.path[i]);
+    if (g_order.halt) dlog(2, "boot: bootorder: HALT (only listed devices boot)\n");
+}
+
+bool boot_entry_path(const BootEntry& e, char* buf, u32 n) {
+    switch (e.kind) {
+    case BootKind::kBev:
+    case BootKind::kBcv: return optionrom_boot_path(e.vec_seg, e.vec_off, buf, n);
+    default: return e.drive ? drive_path(*e.drive, buf, n) : false;
+    }
+}
+
+int bootorder_position(const BootEntry& e) {
+    bootorder_load();
+    if (!g_order.count) return -1;
+    char pattern[kMaxPattern];
+    if (!boot_entry_path(e, pattern, sizeof(pattern))) return -1;
+    return bootorder_find(g_order, pattern);
+}
+
+bool bootorder_strict() {
+    bootorder_load();
+    return g_order.halt;
+}
+
+}  // namespace reef
