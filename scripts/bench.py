@@ -119,6 +119,9 @@ CONFIGS = [
     ("pc-megasas-128m", "pc + MegaRAID SAS 128M", ["-M", "pc", "-m", "128M", "--disk", "megasas"]),
     ("pc-pvscsi-128m", "pc + pvscsi 128M", ["-M", "pc", "-m", "128M", "--disk", "pvscsi"]),
     ("pc-mptsas-128m", "pc + LSI SAS1068 128M", ["-M", "pc", "-m", "128M", "--disk", "mptsas1068"]),
+    ("pc-virtio-scsi-128m", "pc + virtio-scsi 128M", ["-M", "pc", "-m", "128M", "--disk", "virtio-scsi"]),
+    ("pc-lsi-128m", "pc + LSI 53C895A 128M", ["-M", "pc", "-m", "128M", "--disk", "lsi"]),
+    ("pc-esp-128m", "pc + AM53C974 128M", ["-M", "pc", "-m", "128M", "--disk", "am53c974"]),
     # "--kernel": no disk; -kernel with tests/payloads/bench/kernel.S (build_kernel_payload), measured
     # from reset to the kernel's entry [4]; also under qboot.
     ("pc-kernel-128m", "pc -kernel 128M [4]", ["-M", "pc", "-m", "128M", "--kernel"]),

@@ -7,7 +7,10 @@
 #include "hw/ata.h"
 #include "hw/scsi_hba.h"
 #include "hw/disk_geometry.h"
+#include "hw/esp_scsi.h"
+#include "hw/lsi_scsi.h"
 #include "hw/timer.h"
+#include "hw/virtio_scsi.h"
 #include "lib/log.h"
 
 namespace reef {
@@ -20,6 +23,9 @@ u8 transport(Drive& d, ScsiCmd* c) {
     switch (d.driver) {
     case DriverType::kAtapi: return atapi_exec(*reinterpret_cast<AtaDrive*>(&d), c);
     case DriverType::kAhciAtapi: return ahci_atapi_exec(*reinterpret_cast<AhciDrive*>(&d), c);
+    case DriverType::kVirtioScsi: return virtio_scsi_exec(*reinterpret_cast<HbaDrive*>(&d), c);
+    case DriverType::kLsiScsi: return lsi_scsi_exec(*reinterpret_cast<HbaDrive*>(&d), c);
+    case DriverType::kEsp: return esp_scsi_exec(*reinterpret_cast<HbaDrive*>(&d), c);
     case DriverType::kPvscsi: return pvscsi_exec(*reinterpret_cast<HbaDrive*>(&d), c);
     case DriverType::kMptSas: return mptsas_exec(*reinterpret_cast<HbaDrive*>(&d), c);
     case DriverType::kMegasas: return megasas_exec(*reinterpret_cast<HbaDrive*>(&d), c);

@@ -22,6 +22,9 @@
 #include "hw/nvme.h"
 #include "hw/scsi_hba.h"
 #include "hw/virtio_blk.h"
+#include "hw/esp_scsi.h"
+#include "hw/lsi_scsi.h"
+#include "hw/virtio_scsi.h"
 #include "hw/pic.h"
 #include "hw/ps2.h"
 #include "hw/timer.h"
@@ -149,6 +152,12 @@ extern "C" [[noreturn]] void post_main() {
     if (CONFIG_MPT_SCSI) mptsas_setup();
     post_phase("megasas");
     if (CONFIG_MEGASAS) megasas_setup();
+    post_phase("virtio-scsi");
+    if (CONFIG_VIRTIO_SCSI) virtio_scsi_setup();
+    post_phase("lsi");
+    if (CONFIG_LSI_SCSI) lsi_scsi_setup();
+    post_phase("esp");
+    if (CONFIG_ESP_SCSI) esp_scsi_setup();
     block_finish_setup();
     optionrom_connect_disks();
 

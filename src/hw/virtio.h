@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
-// Virtio over PCI, the legacy interface (virtio 0.9.5 / 1.0 section 4.1.4.8:
+// Virtio over PCI: the legacy interface (virtio 0.9.5 / 1.0 section 4.1.4.8:
 // an I/O BAR0 with the common registers, then the device's configuration),
-// and the split virtqueue both interfaces share.
+// the modern one's capabilities, and a request queue as the 32-bit runtime
+// drivers (virtio-blk, virtio-scsi) use it. Set-up: hw/virtio_pci.h.
 #pragma once
+#include "hw/virtio_ring.h"
 #include "lib/io.h"
 #include "lib/types.h"
 
@@ -13,6 +15,7 @@ constexpr u16 kVendor = 0x1AF4;
 // Transitional device ids: 0x1000 + the virtio type - 1 for network, 0x1001
 // block, ...; modern-only: 0x1040 + type.
 constexpr u16 kDevBlkTransitional = 0x1001, kDevBlkModern = 0x1042;
+constexpr u16 kDevScsiTransitional = 0x1004, kDevScsiModern = 0x1048;
 
 // Legacy I/O registers, offsets in BAR0.
 using RegHostFeatures = IoRegAt<u32, 0x00>;
@@ -47,36 +50,27 @@ constexpr u32 kFeatVersion1Hi = 1u << 0;
 template <class T> [[gnu::always_inline]] inline T mmio_read(u32 a) { return *reinterpret_cast<volatile T*>(uintptr_t(a)); }
 template <class T> [[gnu::always_inline]] inline void mmio_write(u32 a, T v) { *reinterpret_cast<volatile T*>(uintptr_t(a)) = v; }
 
-// The split virtqueue (legacy layout: descriptors, the available ring, then
-// the used ring at the next 4 KiB boundary).
-struct Desc {
-    u64 addr;
-    u32 len;
-    u16 flags;
-    u16 next;
-} PACKED;
-constexpr u16 kDescNext = 1, kDescWrite = 2;
-struct Avail {
-    u16 flags;
-    u16 idx;
-    u16 ring[];
-} PACKED;
-struct UsedElem {
-    u32 id;
-    u32 len;
-} PACKED;
-struct Used {
-    u16 flags;
-    u16 idx;
-    UsedElem ring[];
-} PACKED;
-constexpr u16 kAvailNoInterrupt = 1;
-constexpr u32 kLegacyAlign = 4096;
-
-constexpr u32 avail_offset(u16 qsize) { return 16u * qsize; }
-constexpr u32 used_offset(u16 qsize) { return (avail_offset(qsize) + 6u + 2u * qsize + kLegacyAlign - 1) & ~(kLegacyAlign - 1); }
-constexpr u32 ring_bytes(u16 qsize) { return used_offset(qsize) + ((6u + 8u * qsize + kLegacyAlign - 1) & ~(kLegacyAlign - 1)); }
-static_assert(used_offset(256) == 8192 && ring_bytes(256) == 12288);
 }  // namespace virtio
+
+// A request queue of a device, as set up at POST (hw/virtio_pci.h) and
+// used by the runtime: where its ring is and how the device is told.
+struct VirtQueue {
+    u32 ring;        // flat address of the ring (4 KiB aligned)
+    u16 size;        // entries
+    u16 index;       // the queue's number (what a notify writes)
+    u16 last_used;   // used ring index consumed so far
+    bool modern;     // virtio 1.0: notify and ISR in memory BARs
+    u16 iobase;      // legacy: BAR0
+    u32 notify;      // modern: this queue's notify address
+    u32 isr;         // modern: the ISR status address
+};
+
+#if defined(REEF_MODE32)
+// 32-bit runtime: runs one request (`n` buffers, one chain) on the queue and
+// polls the used ring for up to `timeout_us`; the ISR is read afterwards so
+// that the INTx line drops. kOk (*written = what the device wrote) or
+// kTimeout.
+u8 virtq_exec(VirtQueue& q, const VirtqBuf* bufs, u16 n, u32 timeout_us, u32* written);
+#endif
 
 }  // namespace reef

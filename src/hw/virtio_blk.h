@@ -5,6 +5,7 @@
 // I/O path is 32-bit runtime code (block32.cc calls it through call32).
 #pragma once
 #include "block/block.h"
+#include "hw/virtio.h"
 
 namespace reef {
 
@@ -26,12 +27,7 @@ struct VirtioBlkReqHeader {
 
 struct VirtioBlkDrive {
     Drive drive;        // first: what the block layer sees
-    bool modern;        // virtio 1.0 interface (MMIO), else legacy (I/O BAR0)
-    u16 iobase;         // legacy: BAR0
-    u32 notify, isr;    // modern: the queue's notify and the ISR addresses
-    u16 qsize;
-    u16 last_used;
-    u32 ring;           // flat address of the virtqueue (4 KiB aligned)
+    VirtQueue q;        // the request queue (legacy or virtio 1.0 interface)
     u32 max_bytes;      // per request (size_max, or 64 KiB)
     VirtioBlkReqHeader hdr;
     u8 status;

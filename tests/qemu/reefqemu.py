@@ -51,7 +51,8 @@ def build_variant(name, options):
 # ---- attaching a disk image ---------------------------------------------------
 # Every way a test attaches an image, by interface name, so that one test
 # can run over all disk drivers. Controllers get ids "hba<n>".
-SCSI_HBAS = {"virtio-scsi": "virtio-scsi-pci", "lsi": "lsi53c895a", "megasas": "megasas",
+SCSI_HBAS = {"virtio-scsi": "virtio-scsi-pci", "virtio-scsi-modern": "virtio-scsi-pci,disable-legacy=on",
+             "lsi": "lsi53c895a", "megasas": "megasas",
              "pvscsi": "pvscsi", "mptsas1068": "mptsas1068", "am53c974": "am53c974"}
 DISK_IFACES = ("ide", "ahci", "virtio", "virtio-modern", "nvme") + tuple(SCSI_HBAS)
 
@@ -69,6 +70,7 @@ def disk_args(image, iface="ide", machine="pc", media="disk", drive_opts="", ind
       nvme           an nvme controller, the image as namespace 1
       virtio-scsi, lsi, megasas, pvscsi, mptsas1068, am53c974
                      that SCSI HBA with a scsi-hd / scsi-cd on it
+      virtio-scsi-modern  virtio-scsi-pci,disable-legacy=on (virtio 1.0 only)
 
     `drive_opts` is appended to -drive (",snapshot=on", throttling, ...)."""
     cd = media == "cdrom"

@@ -58,7 +58,8 @@ STATE_LBA = 2
 # The disks the payload runs on: (machine, interface of reefqemu.disk_args).
 # A disk driver adds its rows here.
 SERVICE_DISKS = [("pc", "ide"), ("pc", "virtio"), ("q35", "virtio-modern"), ("q35", "ahci"), ("q35", "nvme"),
-                 ("pc", "megasas"), ("pc", "pvscsi"), ("pc", "mptsas1068")]
+                 ("pc", "megasas"), ("pc", "pvscsi"), ("pc", "mptsas1068"),
+                 ("pc", "virtio-scsi"), ("pc", "lsi"), ("pc", "am53c974")]
 
 
 def qemu_args(img, machine="pc", iface="ide"):
@@ -138,7 +139,8 @@ def write_pattern(lba, tag):
 EDD_IFACE = {"ide": (b"ATA ", 0x0101), "virtio": (b"SCSI", 0x0100), "virtio-modern": (b"SCSI", 0x0100),
              "ahci": (b"SATA", 0x0106),
              "nvme": (b"SCSI", 0x0108),
-             "megasas": (b"SCSI", 0x0104), "pvscsi": (b"SCSI", 0x0100), "mptsas1068": (b"SCSI", 0x0100)}
+             "megasas": (b"SCSI", 0x0104), "pvscsi": (b"SCSI", 0x0100), "mptsas1068": (b"SCSI", 0x0100),
+             "virtio-scsi": (b"SCSI", 0x0100), "lsi": (b"SCSI", 0x0100), "am53c974": (b"SCSI", 0x0100)}
 
 
 def config_sector(iface="ide"):
