@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: LGPL-3.0-or-later
-"""CD-ROMs and El Torito: ATAPI on the PIIX IDE channels and on AHCI.
+"""CD-ROMs and El Torito: ATAPI on the PIIX IDE channels and on AHCI, and a
+virtio-scsi CD-ROM.
 
 * The GRUB hybrid image boots Linux to the busybox report as a CD
-  (El Torito no emulation) on pc IDE and q35 AHCI.
+  (El Torito no emulation) on pc IDE, q35 AHCI and pc virtio-scsi.
 * ISOLINUX (Debian's isolinux.bin, no emulation, boot info table) boots the
-  same kernel from a CD on pc IDE and q35 AHCI.
+  same kernel from a CD on each of them.
 * The El Torito payload (tests/payloads/cdboot.S) boots as a no-emulation
   image and from emulated 1.2M/1.44M/2.88M floppies and an emulated hard
   disk, and checks INT 13h on them (4B01h/4B00h, reads through the
@@ -25,7 +26,7 @@ from linuxboot import build_grub_image
 from reefqemu import OUT, SEABIOS, Qemu, build_payload, disk_args, message_sector
 
 LINUX_MEM = "512M"
-CD_MACHINES = [("pc", "ide"), ("q35", "ahci")]
+CD_MACHINES = [("pc", "ide"), ("q35", "ahci"), ("pc", "virtio-scsi")]
 ISO_DIR = os.path.join(OUT, "payloads", "cdrom")
 ISOLINUX_BIN = "/usr/lib/ISOLINUX/isolinux.bin"
 LDLINUX_C32 = "/usr/lib/syslinux/modules/bios/ldlinux.c32"
@@ -170,7 +171,9 @@ def test_eltorito_payload(bios, cd, mode):
     assert not failed, text
     assert sorted(results) == sorted(checks), text
     assert "dl=0x%02x" % dl in results["dl"][1], text
-    assert re.search(r"media=0x%02x" % (media | 0x40), results["4b01"][1]), text
+    # Bit 6: an ATAPI drive; bit 7: a SCSI one (El Torito table 8).
+    transport = 0x40 if iface in ("ide", "ahci") else 0x80
+    assert re.search(r"media=0x%02x" % (media | transport), results["4b01"][1]), text
     if mode in GEOMETRY:
         assert "chs=%s" % GEOMETRY[mode] in results["emu.08"][1], text
     if mode in FLOPPY_TYPE:
@@ -259,7 +262,10 @@ def test_bad_catalog_boots_the_next_device(bios, tmp_path, how):
     assert log.count(BAD_CATALOGS[how]) == 1, log
 
 
-@pytest.mark.parametrize("cd", CD_MACHINES, ids=["%s-%s" % c for c in CD_MACHINES])
+ATAPI_CDS = CD_MACHINES[:2]  # (virtio-scsi without a medium: test_scsi.py)
+
+
+@pytest.mark.parametrize("cd", ATAPI_CDS, ids=["%s-%s" % c for c in ATAPI_CDS])
 def test_cd_without_medium_boots_the_next_device(bios, tmp_path, cd):
     machine, iface = cd
     disk = message_sector(tmp_path, "BOOTED-FROM-HD")
