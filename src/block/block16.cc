@@ -23,20 +23,13 @@ struct DriverPaths {
     bool has16, has32;
 };
 DriverPaths paths_of(DriverType t) {
+    if (scsi_driver(t)) return {false, true};
     switch (t) {
     case DriverType::kAta: return {true, true};
     case DriverType::kFloppy: return {true, false};
     case DriverType::kVirtioBlk: return {false, true};
     case DriverType::kAhci: return {false, true};
     case DriverType::kNvme: return {false, true};
-    case DriverType::kAtapi:
-    case DriverType::kAhciAtapi:
-    case DriverType::kVirtioScsi:
-    case DriverType::kLsiScsi:
-    case DriverType::kMegasas:
-    case DriverType::kPvscsi:
-    case DriverType::kMptSas:
-    case DriverType::kEsp:
     case DriverType::kCdEmu: return {false, true};
     default: return {false, false};
     }

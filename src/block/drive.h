@@ -29,6 +29,22 @@ enum class DriverType : u8 {
     kEsp = 14,       // AM53C974 (SCSI commands)
 };
 
+// Drivers whose I/O is SCSI commands through the SCSI layer (block/scsi.h):
+// ATAPI and the SCSI adapters. All have a 32-bit path only.
+constexpr bool scsi_driver(DriverType t) {
+    switch (t) {
+    case DriverType::kAtapi:
+    case DriverType::kAhciAtapi:
+    case DriverType::kVirtioScsi:
+    case DriverType::kLsiScsi:
+    case DriverType::kMegasas:
+    case DriverType::kPvscsi:
+    case DriverType::kMptSas:
+    case DriverType::kEsp: return true;
+    default: return false;
+    }
+}
+
 // How the logical CHS geometry INT 13h reports relates to the disk.
 enum class Translation : u8 { kNone = 0, kLba = 1, kLarge = 2 };
 

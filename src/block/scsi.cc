@@ -84,20 +84,6 @@ bool block_size_ok(u32 b) { return b == 512 || b == 1024 || b == 2048 || b == 40
 
 }  // namespace
 
-bool scsi_driver(DriverType t) {
-    switch (t) {
-    case DriverType::kAtapi:
-    case DriverType::kAhciAtapi:
-    case DriverType::kVirtioScsi:
-    case DriverType::kLsiScsi:
-    case DriverType::kMegasas:
-    case DriverType::kPvscsi:
-    case DriverType::kMptSas:
-    case DriverType::kEsp: return true;
-    default: return false;
-    }
-}
-
 u8 scsi_exec(Drive& d, ScsiCmd* c) {
     c->status = 0;
     c->sense_len = 0;

@@ -137,8 +137,6 @@ u8 scsi_media_check(Drive& d);
 // unless nothing answers there, when it is no usable disk or CD-ROM.
 bool scsi_register_lun(Drive& d, u16 bdf, u16 target, u32 lun, const char* name);
 
-// Is this driver type a SCSI transport (dispatched through scsi_rw)?
-bool scsi_driver(DriverType t);
 #endif
 
 }  // namespace reef
