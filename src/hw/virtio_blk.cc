@@ -24,7 +24,8 @@ u8 virtio_blk_rw(VirtioBlkDrive& d, BlockOp op, u64 lba, u32 count, u32 buf, u32
     u32 per = d.max_bytes / d.drive.sector_size;
     while (*done < count) {
         u32 n = min<u32>(count - *done, per);
-        d.hdr = VirtioBlkReqHeader{op == BlockOp::kWrite ? virtio_blk::kTypeOut : virtio_blk::kTypeIn, 0, lba + *done};
+        u64 unit512 = (lba + *done) * (d.drive.sector_size / virtio_blk::kUnit);
+        d.hdr = VirtioBlkReqHeader{op == BlockOp::kWrite ? virtio_blk::kTypeOut : virtio_blk::kTypeIn, 0, unit512};
         d.status = 0xFF;
         VirtqBuf bufs[3] = {{flat_of(&d.hdr), sizeof(d.hdr), false},
                             {buf + *done * d.drive.sector_size, n * d.drive.sector_size, op == BlockOp::kRead},

@@ -15,8 +15,10 @@ constexpr u32 kTypeIn = 0, kTypeOut = 1;
 constexpr u8 kStatusOk = 0;
 // Feature bits.
 constexpr u32 kFeatSizeMax = 1u << 1, kFeatSegMax = 1u << 2, kFeatRo = 1u << 5, kFeatBlkSize = 1u << 6;
-// Device configuration, offsets.
-constexpr u16 kCfgCapacity = 0, kCfgSizeMax = 8, kCfgSegMax = 12;
+// Device configuration, offsets. The capacity and every request's sector
+// are in 512-byte units whatever the disk's logical block size (blk_size).
+constexpr u16 kCfgCapacity = 0, kCfgSizeMax = 8, kCfgSegMax = 12, kCfgBlkSize = 20;
+constexpr u32 kUnit = 512;
 }  // namespace virtio_blk
 
 struct VirtioBlkReqHeader {

@@ -57,7 +57,7 @@ SCSI_HBAS = {"virtio-scsi": "virtio-scsi-pci", "virtio-scsi-modern": "virtio-scs
 DISK_IFACES = ("ide", "ahci", "virtio", "virtio-modern", "nvme") + tuple(SCSI_HBAS)
 
 
-def disk_args(image, iface="ide", machine="pc", media="disk", drive_opts="", index=0):
+def disk_args(image, iface="ide", machine="pc", media="disk", drive_opts="", index=0, dev_opts=""):
     """QEMU arguments that attach `image` (raw) as a disk or CD (`media`
     "disk"/"cdrom") on `iface`:
 
@@ -72,12 +72,15 @@ def disk_args(image, iface="ide", machine="pc", media="disk", drive_opts="", ind
                      that SCSI HBA with a scsi-hd / scsi-cd on it
       virtio-scsi-modern  virtio-scsi-pci,disable-legacy=on (virtio 1.0 only)
 
-    `drive_opts` is appended to -drive (",snapshot=on", throttling, ...)."""
+    `drive_opts` is appended to -drive (",snapshot=on", throttling, ...),
+    `dev_opts` to the disk's device (",logical_block_size=4096", ...)."""
     cd = media == "cdrom"
     drive = "file=%s,format=raw%s" % (image, drive_opts)
     q35 = machine.startswith("q35")
     n = index
     if iface == "ide" and not q35:
+        if dev_opts:
+            raise ValueError("dev_opts needs the -device form: use machine q35 or iface ahci")
         return ["-drive", drive + ",if=ide,index=%d%s" % (index, ",media=cdrom" if cd else "")]
     did = "disk%d" % n
     args = ["-drive", drive + ",if=none,id=%s%s" % (did, ",media=cdrom,readonly=on" if cd else "")]
@@ -86,19 +89,21 @@ def disk_args(image, iface="ide", machine="pc", media="disk", drive_opts="", ind
     if iface == "ide":
         # The controller comes with index 0; 0-3 are its channels' units.
         ctrl = ["-device", "piix3-ide,id=pide,addr=4"] if index == 0 else []
-        return args + ctrl + ["-device", "%s,drive=%s,bus=pide.%d,unit=%d" % (ata_dev, did, index >> 1, index & 1)]
+        return args + ctrl + ["-device", "%s,drive=%s,bus=pide.%d,unit=%d%s" % (ata_dev, did, index >> 1, index & 1,
+                                                                        dev_opts)]
     if iface == "ahci":
         if q35:
-            return args + ["-device", "%s,drive=%s,bus=ide.%d" % (ata_dev, did, index)]
-        return args + ["-device", "ahci,id=hba%d" % n, "-device", "%s,drive=%s,bus=hba%d.0" % (ata_dev, did, n)]
+            return args + ["-device", "%s,drive=%s,bus=ide.%d%s" % (ata_dev, did, index, dev_opts)]
+        return args + ["-device", "ahci,id=hba%d" % n,
+                       "-device", "%s,drive=%s,bus=hba%d.0%s" % (ata_dev, did, n, dev_opts)]
     if iface in ("virtio", "virtio-modern"):
         extra = ",disable-legacy=on" if iface == "virtio-modern" else ""
-        return args + ["-device", "virtio-blk-pci,drive=%s%s" % (did, extra)]
+        return args + ["-device", "virtio-blk-pci,drive=%s%s%s" % (did, extra, dev_opts)]
     if iface == "nvme":
-        return args + ["-device", "nvme,drive=%s,serial=reefnvme%d" % (did, n)]
+        return args + ["-device", "nvme,drive=%s,serial=reefnvme%d%s" % (did, n, dev_opts)]
     if iface in SCSI_HBAS:
         return args + ["-device", "%s,id=hba%d" % (SCSI_HBAS[iface], n),
-                       "-device", "%s,drive=%s,bus=hba%d.0" % (scsi_dev, did, n)]
+                       "-device", "%s,drive=%s,bus=hba%d.0%s" % (scsi_dev, did, n, dev_opts)]
     raise ValueError("unknown disk interface %r (known: %s)" % (iface, ", ".join(DISK_IFACES)))
 
 
