@@ -8,9 +8,6 @@ constexpr char kHalt[] = "HALT";
 
 bool blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-// '*' in a pattern stops at these (it stands for one node's name or unit).
-bool node_separator(char c) { return c == '/' || c == '@' || c == ','; }
-
 bool equals(const char* a, u32 n, const char* b) {
     for (u32 i = 0; i < n; i++)
         if (!b[i] || a[i] != b[i]) return false;
@@ -55,9 +52,11 @@ bool bootorder_path_matches(const char* pattern, const char* path) {
     for (;;) {
         if (!*p) return !*s || *s == '/';
         if (*p == '*') {
-            // Greedy over one node's name: up to the character after '*'.
-            if (!*s || node_separator(*s) || *s == p[1]) p++;
-            else s++;
+            // One node's name or unit address: up to the pattern's next
+            // character, never past the node. Names may hold ',' (QEMU's
+            // "pci1b36,0010" for a device without a class name).
+            while (*s && *s != '/' && *s != p[1]) s++;
+            p++;
             continue;
         }
         if (*p != *s) return false;

@@ -26,8 +26,16 @@ u32 pci_node(const DrivePath& p, char* buf, u32 n) {
     return u32(snformat(buf, n, "%s/*@%x", kPciRoot, p.slot));
 }
 
+// The floppy controller behind the PCI-ISA bridge (PIIX3 at 1.0, ICH9's
+// LPC at 1f.0), at its usual I/O base: one node per drive unit.
+constexpr char kFdcNode[] = "/isa@*/fdc@03f0/floppy@";
+
 bool drive_path(const Drive& d, char* buf, u32 n) {
     const DrivePath& p = d.path;
+    if (d.driver == DriverType::kFloppy) {
+        snformat(buf, n, "%s%s%x", kPciRoot, kFdcNode, unsigned(p.device));
+        return true;
+    }
     u32 len = pci_node(p, buf, n);
     if (len >= n) return false;
     switch (d.driver) {
@@ -45,7 +53,12 @@ bool drive_path(const Drive& d, char* buf, u32 n) {
     case DriverType::kNvme:
         return true;
     default:
-        return false;
+        // SCSI adapters: QEMU names a LUN "channel@0/disk@target,lun" on
+        // each of them (a scsi-cd too); our device is target | lun << 16.
+        if (!scsi_driver(d.driver)) return false;
+        snformat(buf + len, n - len, "/channel@0/*@%x,%x", unsigned(p.device & 0xFFFF),
+                 unsigned((p.device >> 16) & 0xFFFF));
+        return true;
     }
 }
 
@@ -78,8 +91,13 @@ int bootorder_position(const BootEntry& e) {
     bootorder_load();
     if (!g_order.count) return -1;
     char pattern[kMaxPattern];
-    if (!boot_entry_path(e, pattern, sizeof(pattern))) return -1;
-    return bootorder_find(g_order, pattern);
+    if (!boot_entry_path(e, pattern, sizeof(pattern))) {
+        dlog(3, "boot: %s: no device path; not matched against bootorder\n", e.desc);
+        return -1;
+    }
+    int pos = bootorder_find(g_order, pattern);
+    dlog(3, "boot: %s is %s: bootorder line %d\n", e.desc, pattern, pos + 1);
+    return pos;
 }
 
 bool bootorder_strict() {

@@ -79,9 +79,13 @@ def disk_args(image, iface="ide", machine="pc", media="disk", drive_opts="", ind
     q35 = machine.startswith("q35")
     n = index
     if iface == "ide" and not q35:
-        if dev_opts:
-            raise ValueError("dev_opts needs the -device form: use machine q35 or iface ahci")
-        return ["-drive", drive + ",if=ide,index=%d%s" % (index, ",media=cdrom" if cd else "")]
+        if not dev_opts:
+            return ["-drive", drive + ",if=ide,index=%d%s" % (index, ",media=cdrom" if cd else "")]
+        # Device options need the -device form, on the PIIX3's own channels.
+        did = "disk%d" % n
+        return ["-drive", drive + ",if=none,id=%s%s" % (did, ",media=cdrom,readonly=on" if cd else ""),
+                "-device", "%s,drive=%s,bus=ide.%d,unit=%d%s" % ("ide-cd" if cd else "ide-hd", did, index >> 1,
+                                                                 index & 1, dev_opts)]
     did = "disk%d" % n
     args = ["-drive", drive + ",if=none,id=%s%s" % (did, ",media=cdrom,readonly=on" if cd else "")]
     ata_dev = "ide-cd" if cd else "ide-hd"
@@ -288,6 +292,11 @@ class Qemu:
 
     def wait_debug(self, pattern, timeout=30):
         return self._wait(self.debug_text, pattern, timeout, "debug log")
+
+    def wait_output(self, pattern, timeout=30):
+        """Serial or debug log (SeaBIOS writes some messages only to the latter)."""
+        return self._wait(lambda: self.serial_text() + "\n" + self.debug_text(), pattern, timeout,
+                          "serial or debug log")
 
     # -- monitor (HMP) -----------------------------------------------------
     def hmp(self, command, timeout=10):

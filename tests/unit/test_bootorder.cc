@@ -60,6 +60,21 @@ TEST(BootOrder, Matching) {
     EXPECT_FALSE(bootorder_path_matches("/pci@i0cf8/*@5", "/pci@i0cf8/nvme@50"));
     EXPECT_FALSE(bootorder_path_matches("/pci@i0cf8/*@1,1/drive@0/disk@0", "/pci@i0cf8/ide@1,1/drive@0"));
     EXPECT_TRUE(bootorder_path_matches("/pci@i0cf8/*@1f,2/drive@3/disk@0", "/pci@i0cf8/ich9-ahci@1f,2/drive@3/disk@0"));
+    // Node names QEMU makes from vendor and device ids hold a ','.
+    EXPECT_TRUE(bootorder_path_matches("/pci@i0cf8/*@3", "/pci@i0cf8/pci1b36,0010@3/namespace@1,0"));
+    EXPECT_FALSE(bootorder_path_matches("/pci@i0cf8/*@2", "/pci@i0cf8/pci1b36,0010@3/namespace@1,0"));
+    EXPECT_TRUE(bootorder_path_matches("/pci@i0cf8/*@1f,2/drive@1/disk@0",
+                                       "/pci@i0cf8/pci8086,2922@1f,2/drive@1/disk@0"));
+    EXPECT_FALSE(bootorder_path_matches("/pci@i0cf8/*@1f,2/drive@0/disk@0",
+                                        "/pci@i0cf8/pci8086,2922@1f,2/drive@1/disk@0"));
+    // A SCSI LUN (any node name: disk or cdrom), a floppy behind any ISA bridge.
+    EXPECT_TRUE(bootorder_path_matches("/pci@i0cf8/*@4/channel@0/*@2,1", "/pci@i0cf8/scsi@4/channel@0/disk@2,1"));
+    EXPECT_FALSE(bootorder_path_matches("/pci@i0cf8/*@4/channel@0/*@2,0", "/pci@i0cf8/scsi@4/channel@0/disk@2,1"));
+    EXPECT_FALSE(bootorder_path_matches("/pci@i0cf8/*@4/channel@0/*@2,1", "/pci@i0cf8/scsi@4/channel@0/disk@12,1"));
+    EXPECT_TRUE(bootorder_path_matches("/pci@i0cf8/isa@*/fdc@03f0/floppy@0", "/pci@i0cf8/isa@1f/fdc@03f0/floppy@0"));
+    EXPECT_FALSE(bootorder_path_matches("/pci@i0cf8/isa@*/fdc@03f0/floppy@1", "/pci@i0cf8/isa@1/fdc@03f0/floppy@0"));
+    // '*' never reaches past its node.
+    EXPECT_FALSE(bootorder_path_matches("/pci@i0cf8/*@5", "/pci@i0cf8/a/b@5"));
     EXPECT_FALSE(bootorder_path_matches("/rom@genroms/linuxboot.bin", "/rom@genroms/linuxboot_dma.bin"));
     EXPECT_FALSE(bootorder_path_matches("/rom@genroms/linuxboot_dma.bin", "/rom@genroms/linuxboot.bin"));
     EXPECT_TRUE(bootorder_path_matches("", ""));
