@@ -15,7 +15,7 @@ PACKAGES=(
     g++ binutils make python3-kconfiglib python3-pyelftools cmake libgtest-dev googletest
     # test and run
     qemu-system-x86 seabios python3-pytest grub-pc-bin grub-common xorriso dmidecode
-    mtools busybox-static cpio ipxe-qemu acpica-tools isolinux syslinux-common memtest86+
+    mtools busybox-static cpio ipxe-qemu acpica-tools isolinux syslinux-common pxelinux memtest86+
     # fuzzing (make fuzz; make test runs every target briefly)
     clang libfuzzer-14-dev
 )

@@ -22,6 +22,7 @@ namespace reef {
 namespace {
 
 constexpr u32 kRomAreaStart = 0xC0000, kRomAreaEnd = 0xE0000;
+constexpr u8 kClassDisplay = 0x03;
 // Finds the x86 image inside a (possibly multi-image) ROM at `base`.
 // Returns its offset or -1, with one log line naming the device.
 s32 find_x86_image(u32 base, u32 rom_size, const PciDevice& dev) {
@@ -42,7 +43,7 @@ u32 vga_rom_setup() {
     PciConfig& cfg = pci_config();
     const PciDevice* vga = nullptr;
     for (int i = 0; i < st.ndevices && !vga; i++)
-        if (st.devices[i].class_code == 0x03) vga = &st.devices[i];
+        if (st.devices[i].class_code == kClassDisplay) vga = &st.devices[i];
     if (!vga) {
         dlog(1, "vga: no display device; no video BIOS\n");
         return kRomAreaStart;
@@ -141,6 +142,8 @@ struct RanRom {
     u16 seg;
     u16 bcv;            // 0: none
     u16 pci_ax;
+    bool pci;           // from bdf's ROM BAR, else fw_cfg file `file`
+    u16 bdf;
     char file[sizeof(FwCfgFile::name)];
 };
 constexpr int kMaxRoms = 16;
@@ -193,8 +196,62 @@ void call_rom_vector(u16 seg, u16 off, u16 pci_ax) {
     call16(r, Call16Kind::kFarCall);
 }
 
-// Runs one ROM file at `at`; returns the end of what stays there (`at` if
+// Drops a ROM image that will not run: its bytes in the ROM area zeroed.
+u32 drop(u8* img, u32 n) {
+    __builtin_memset(img, 0, n);
+    return u32(reinterpret_cast<uintptr_t>(img));
+}
+
+// Runs the checked ROM image at `at` (`info` from rom_check), which came
+// from fw_cfg file `file` or from the ROM BAR of PCI function `bdf` (`pci`);
+// its PnP BEVs become boot entries, its BCV is kept for
+// optionrom_connect_disks(). Returns the end of what stays there (`at` if
 // nothing does).
+u32 run_rom(u32 at, RomInfo& info, const char* name, const char* file, bool pci, u16 bdf) {
+    u8* img = reinterpret_cast<u8*>(at);
+    if (info.pnp_bad_checksum) dlog(3, "optionrom: %s: PnP header checksum is wrong (tolerated)\n", name);
+    if (g_nroms == kMaxRoms) {
+        dlog(1, "optionrom: %s: more than %d ROMs; skipped\n", name, kMaxRoms);
+        return drop(img, info.size);
+    }
+    u16 seg = u16(at >> 4);
+    // PCI Firmware spec: AH = bus, AL = device/function of the ROM's owner.
+    u16 ax = pci ? bdf : kNoPciDevice;
+    dlog(2, "optionrom: %s at 0x%x (%u KiB), running its init\n", name, at, info.size / 1024);
+    SegOff v10 = far_read<SegOff>(0, 0x10 * 4);
+    call_rom_vector(seg, rom::kInitEntryOffset, ax);
+    if (!RT(g_video_ready) && file && has_prefix(file, kFilePrefixes[0]) &&
+        far_read<SegOff>(0, 0x10 * 4).seg != v10.seg)
+        RT(g_video_ready) = 1;
+    // After its init the ROM's size byte is its runtime size (it may shrink
+    // or drop out entirely).
+    u32 runtime = 0;
+    if (reinterpret_cast<const RomHeader*>(img)->signature == rom::kSignature)
+        runtime = min(u32(img[2]) * rom::kBlockSize, info.size);
+    if (!runtime) {
+        dlog(2, "optionrom: %s: released its memory after init\n", name);
+        return at;
+    }
+    RomStatus st = rom_parse_pnp(img, runtime, &info);
+    if (st != RomStatus::kOk) {
+        dlog(1, "optionrom: %s: after init: %s; no boot entries from it\n", name, rom_status_text(st));
+        info.npnp = 0;
+    }
+    RanRom& ran = g_roms[g_nroms++];
+    ran = RanRom{seg, 0, ax, pci, bdf, {}};
+    if (file) __builtin_memcpy(ran.file, file, sizeof(ran.file));
+    for (int i = 0; i < info.npnp; i++) {
+        const RomPnp& p = info.pnp[i];
+        char desc[sizeof(BootEntry::desc)];
+        if (!rom_string(img, runtime, p.product, desc, sizeof(desc))) snformat(desc, sizeof(desc), "%s", name);
+        if (p.bev && !block_register_vector(BootKind::kBev, seg, p.bev, desc))
+            dlog(1, "optionrom: %s: boot list full; BEV not added\n", name);
+        if (p.bcv && !ran.bcv) ran.bcv = p.bcv;
+    }
+    return at + runtime;
+}
+
+// Runs one ROM file at `at`; returns the end of what stays there.
 u32 run_file_rom(const FwCfgFile& f, u32 at) {
     u32 space = kRomAreaEnd - at;
     u32 n = min(f.size, space);
@@ -205,71 +262,97 @@ u32 run_file_rom(const FwCfgFile& f, u32 at) {
     if (st == RomStatus::kTruncated && f.size > space) {
         console_printf("Option ROM %s does not fit (%u KiB free); skipped\n", f.name, space / 1024);
         dlog(1, "optionrom: %s: %u bytes do not fit below 0x%x; skipped\n", f.name, f.size, kRomAreaEnd);
-        __builtin_memset(img, 0, n);
-        return at;
+        return drop(img, n);
     }
     if (st != RomStatus::kOk) {
         dlog(1, "optionrom: %s: %s; skipped\n", f.name, rom_status_text(st));
-        __builtin_memset(img, 0, n);
-        return at;
+        return drop(img, n);
     }
-    if (info.pnp_bad_checksum) dlog(3, "optionrom: %s: PnP header checksum is wrong (tolerated)\n", f.name);
-    if (g_nroms == kMaxRoms) {
-        dlog(1, "optionrom: %s: more than %d ROMs; skipped\n", f.name, kMaxRoms);
-        __builtin_memset(img, 0, n);
-        return at;
+    return run_rom(at, info, f.name, f.name, false, 0);
+}
+
+// Copies the x86 image of PCI function `d`'s ROM BAR to `at` (decoding
+// the ROM only while copying) and runs it; returns the new end.
+u32 run_pci_rom(const PciDevice& d, const PciBar& bar, u32 at) {
+    PciConfig& cfg = pci_config();
+    char name[24];
+    snformat(name, sizeof(name), "%02x:%02x.%x (%04x:%04x)", pci_bus(d.bdf), pci_dev(d.bdf), pci_fn(d.bdf),
+             d.vendor, d.device);
+    u32 base = u32(bar.addr), size = u32(bar.size);
+    u16 cmd = cfg.read16(d.bdf, pcireg::kCommand);
+    cfg.write16(d.bdf, pcireg::kCommand, u16(cmd | pcireg::kCmdMemory));
+    cfg.write32(d.bdf, pcireg::kRomAddress, base | pcireg::kRomEnable);
+    u32 space = kRomAreaEnd - at, len = 0;
+    s32 off = find_x86_image(base, size, d);
+    if (off >= 0) {
+        len = u32(*reinterpret_cast<const u8*>(base + u32(off) + 2)) * rom::kBlockSize;
+        if (len > size - u32(off)) len = size - u32(off);  // rom_check reports it as truncated
+        if (len > space) {
+            console_printf("Option ROM of %s does not fit (%u KiB free); skipped\n", name, space / 1024);
+            dlog(1, "optionrom: %s: %u bytes do not fit below 0x%x; skipped\n", name, len, kRomAreaEnd);
+            len = 0;
+        } else {
+            __builtin_memcpy(reinterpret_cast<void*>(at), reinterpret_cast<const void*>(base + u32(off)), len);
+        }
     }
-    u16 seg = u16(at >> 4);
-    dlog(2, "optionrom: %s at 0x%x (%u KiB), running its init\n", f.name, at, info.size / 1024);
-    SegOff v10 = far_read<SegOff>(0, 0x10 * 4);
-    call_rom_vector(seg, rom::kInitEntryOffset, kNoPciDevice);
-    if (!RT(g_video_ready) && has_prefix(f.name, kFilePrefixes[0]) && far_read<SegOff>(0, 0x10 * 4).seg != v10.seg)
-        RT(g_video_ready) = 1;
-    // After its init the ROM's size byte is its runtime size (it may shrink
-    // or drop out entirely).
-    u32 runtime = 0;
-    if (reinterpret_cast<const RomHeader*>(img)->signature == rom::kSignature)
-        runtime = min(u32(img[2]) * rom::kBlockSize, info.size);
-    if (!runtime) {
-        dlog(2, "optionrom: %s: released its memory after init\n", f.name);
-        return at;
-    }
-    st = rom_parse_pnp(img, runtime, &info);
+    cfg.write32(d.bdf, pcireg::kRomAddress, base);
+    cfg.write16(d.bdf, pcireg::kCommand, cmd);
+    if (!len) return at;
+    RomInfo info;
+    RomStatus st = rom_check(reinterpret_cast<const u8*>(at), len, RomSource{true, d.vendor, d.device}, &info);
     if (st != RomStatus::kOk) {
-        dlog(1, "optionrom: %s: after init: %s; no boot entries from it\n", f.name, rom_status_text(st));
-        info.npnp = 0;
+        dlog(1, "optionrom: %s: %s; skipped\n", name, rom_status_text(st));
+        return drop(reinterpret_cast<u8*>(at), len);
     }
-    RanRom& ran = g_roms[g_nroms++];
-    ran = RanRom{seg, 0, kNoPciDevice, {}};
-    __builtin_memcpy(ran.file, f.name, sizeof(ran.file));
-    for (int i = 0; i < info.npnp; i++) {
-        const RomPnp& p = info.pnp[i];
-        char name[sizeof(BootEntry::desc)];
-        if (!rom_string(img, runtime, p.product, name, sizeof(name))) snformat(name, sizeof(name), "%s", f.name);
-        if (p.bev && !block_register_vector(BootKind::kBev, seg, p.bev, name))
-            dlog(1, "optionrom: %s: boot list full; BEV not added\n", f.name);
-        if (p.bcv && !ran.bcv) ran.bcv = p.bcv;
+    return run_rom(at, info, name, nullptr, true, d.bdf);
+}
+
+u32 file_roms(const char* prefix, u32 at) {
+    FwCfg& fw = fwcfg();
+    for (int i = 0; i < fw.file_count(); i++) {
+        const FwCfgFile& f = fw.file(i);
+        if (!has_prefix(f.name, prefix)) continue;
+        if (at >= kRomAreaEnd) {
+            console_printf("Option ROM %s does not fit (option ROM area full); skipped\n", f.name);
+            dlog(1, "optionrom: %s: option ROM area full; skipped\n", f.name);
+            continue;
+        }
+        at = u32(align_up(run_file_rom(f, at), kRomAlign));
     }
-    return at + runtime;
+    return at;
+}
+
+// The ROM BAR of every PCI function but displays (the video BIOS ran
+// already), in bus order.
+u32 pci_roms(u32 at) {
+    const PciState& st = pci_state();
+    for (int i = 0; i < st.ndevices; i++) {
+        const PciDevice& d = st.devices[i];
+        if (d.class_code == kClassDisplay) continue;
+        const PciBar* bar = pci_find_bar(d.bdf, 6);
+        if (!bar) continue;
+        if (!bar->placed) {
+            dlog(1, "optionrom: %02x:%02x.%x: ROM BAR not placed; its ROM is not run\n", pci_bus(d.bdf),
+                 pci_dev(d.bdf), pci_fn(d.bdf));
+            continue;
+        }
+        if (at >= kRomAreaEnd) {
+            console_printf("Option ROM of %02x:%02x.%x does not fit (option ROM area full); skipped\n",
+                           pci_bus(d.bdf), pci_dev(d.bdf), pci_fn(d.bdf));
+            continue;
+        }
+        at = u32(align_up(run_pci_rom(d, *bar, at), kRomAlign));
+    }
+    return at;
 }
 
 }  // namespace
 
-u32 file_roms_setup(u32 rom_end) {
-    FwCfg& fw = fwcfg();
+u32 optionroms_setup(u32 rom_end) {
     u32 at = u32(align_up(rom_end, kRomAlign));
-    for (const char* prefix : kFilePrefixes)
-        for (int i = 0; i < fw.file_count(); i++) {
-            const FwCfgFile& f = fw.file(i);
-            if (!has_prefix(f.name, prefix)) continue;
-            if (at >= kRomAreaEnd) {
-                console_printf("Option ROM %s does not fit (option ROM area full); skipped\n", f.name);
-                dlog(1, "optionrom: %s: option ROM area full; skipped\n", f.name);
-                continue;
-            }
-            at = u32(align_up(run_file_rom(f, at), kRomAlign));
-        }
-    return at;
+    at = file_roms(kFilePrefixes[0], at);
+    if (CONFIG_PCI_OPTIONROMS) at = pci_roms(at);
+    return file_roms(kFilePrefixes[1], at);
 }
 
 void optionrom_connect_disks() {
@@ -288,7 +371,15 @@ bool optionrom_boot_path(u16 seg, u16 off, char* buf, u32 n) {
     (void)off;
     for (int i = 0; i < g_nroms; i++)
         if (g_roms[i].seg == seg) {
-            snformat(buf, n, "/rom@%s", g_roms[i].file);
+            const RanRom& r = g_roms[i];
+            // A PCI ROM's boot entry is its device: QEMU writes e.g.
+            // "/pci@i0cf8/ethernet@3/ethernet-phy@0" for a NIC's bootindex.
+            if (r.pci && pci_fn(r.bdf))
+                snformat(buf, n, "/pci@i0cf8/*@%x,%x", pci_dev(r.bdf), pci_fn(r.bdf));
+            else if (r.pci)
+                snformat(buf, n, "/pci@i0cf8/*@%x", pci_dev(r.bdf));
+            else
+                snformat(buf, n, "/rom@%s", r.file);
             return true;
         }
     return false;

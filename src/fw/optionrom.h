@@ -9,11 +9,13 @@ namespace reef {
 // end of the option ROM area in use (0xC0000 when there is none).
 u32 vga_rom_setup();
 
-// Copies the fw_cfg ROMs (vgaroms/*, then genroms/*: -kernel's
-// linuxboot_dma.bin, multiboot, PVH, ...) into the option ROM area from
-// `rom_end` on, 2 KiB aligned, and runs each init with the PnP calling
-// convention; their BEVs become boot entries. Returns the new end.
-u32 file_roms_setup(u32 rom_end);
+// Copies the other option ROMs into the option ROM area from `rom_end` on,
+// 2 KiB aligned, and runs each init with the PnP calling convention: the
+// fw_cfg vgaroms/*, the ROM BAR of every PCI function but displays
+// (CONFIG_PCI_OPTIONROMS: NICs' iPXE, disk adapters), then fw_cfg genroms/*
+// (-kernel's linuxboot_dma.bin, multiboot, PVH, ...). Their BEVs become
+// boot entries. Returns the new end.
+u32 optionroms_setup(u32 rom_end);
 
 // Calls the BCV of every disk ROM found so far (after the block layer set
 // the BDA disk count, which the ROMs' disks are added to).

@@ -133,8 +133,9 @@ extern "C" [[noreturn]] void post_main() {
 
     post_phase("vga");
     u32 rom_end = vga_rom_setup();
-    rom_end = file_roms_setup(rom_end);
+    // The banner first on screen, then what other option ROMs print.
     screen_banner();
+    rom_end = optionroms_setup(rom_end);
 
     post_phase("floppy");
     if (CONFIG_FLOPPY) floppy_setup();

@@ -78,42 +78,40 @@ bool load_boot_sector(Drive& d, const char* desc) {
 // The boot list entry INT 18h goes on with: set before each attempt, so
 // that a boot sector or a BEV that gives up (INT 18h) gets the next one.
 u8 g_boot_next;
-// INT 19h's stack while a BEV runs on the boot stack.
-u16 g_bev_ss;
-u32 g_bev_esp;
+// 1 while a BEV runs (INT 18h then means "that ROM gave up"), 2 once it
+// has returned.
+u8 g_bev_state;
 SegOff g_bev_vector;
 
 // Far-calls an option ROM's Boot Entry Vector on the boot stack (0000:7000:
 // QEMU's linuxboot ROMs take stack addresses as flat ones) with interrupts
-// on. Returns if the BEV returns (BIOS Boot Specification: try the next
-// device); a BEV that calls INT 18h comes back through handle_int18.
-void call_bev(u16 seg, u16 off) {
+// on. Never returns: a BEV that returns (BIOS Boot Specification: try the
+// next device) goes on exactly like one that calls INT 18h, through our
+// INT 18h entry. Nothing of INT 19h's own frames may be used after the BEV:
+// they live on the runtime stack, which every INT call the BEV made (iPXE
+// makes many) entered at its top again and overwrote.
+[[noreturn]] void call_bev(u16 seg, u16 off) {
     g_bev_vector = SegOff{off, seg};
+    g_bev_state = 1;
     asm volatile(
-        "pushl %%ebp\n\t"
-        "pushw %%es\n\t"
-        "pushw %%fs\n\t"
-        "pushw %%gs\n\t"
-        "movw %%ss, %[ss]\n\t"
-        "movl %%esp, %[sp]\n\t"
         "xorl %%eax, %%eax\n\t"
         "movw %%ax, %%ss\n\t"
         "movl %[stack], %%esp\n\t"
-        "pushw %%ds\n\t"
         "sti\n\t"
         "lcallw *%[vec]\n\t"
         "cli\n\t"
-        "popw %%ds\n\t"
-        "movw %[ss], %%ss\n\t"
-        "movl %[sp], %%esp\n\t"
-        "popw %%gs\n\t"
-        "popw %%fs\n\t"
-        "popw %%es\n\t"
-        "popl %%ebp\n\t"
-        "sti\n\t"
-        : [ss] "+m"(g_bev_ss), [sp] "+m"(g_bev_esp)
-        : [vec] "m"(g_bev_vector), [stack] "i"(kBootStack)
-        : "eax", "ebx", "ecx", "edx", "esi", "edi", "memory", "cc");
+        "movw %[dseg], %%ax\n\t"
+        "movw %%ax, %%ds\n\t"
+        "movb $2, %[state]\n\t"
+        "xorl %%eax, %%eax\n\t"
+        "movw %%ax, %%ss\n\t"
+        "movl %[stack], %%esp\n\t"
+        "pushfw\n\t"
+        "lcallw $0xF000, $entry_int18\n\t"
+        : [state] "+m"(g_bev_state)
+        : [vec] "m"(g_bev_vector), [stack] "i"(kBootStack), [dseg] "i"(RTDATA_SEG)
+        : "eax", "memory", "cc");
+    __builtin_unreachable();
 }
 
 [[noreturn]] void boot_failed() {
@@ -175,8 +173,6 @@ namespace {
             console_printf("Booting from ROM %s...\n", e.desc);
             dlog(2, "boot: %s: BEV %04x:%04x\n", e.desc, e.vec_seg, e.vec_off);
             call_bev(e.vec_seg, e.vec_off);
-            dlog(1, "boot: %s: its boot entry returned; next\n", e.desc);
-            continue;
         default:
             dlog(1, "boot: %s: booting this kind of entry is not supported yet; next\n", e.desc);
             continue;
@@ -198,7 +194,14 @@ HANDLER(handle_int18) {
     (void)r;
     // A boot sector or BEV that gives up: the next boot list entry (none
     // left, or INT 18h before INT 19h ran: boot failure).
-    dlog(1, "int18: boot failure / next device (%d)\n", g_boot_next);
+    u8 bev = g_bev_state;
+    g_bev_state = 0;
+    if (bev && g_boot_next > 0 && g_boot_next <= g_boot.count) {
+        dlog(1, "boot: %s: %s; next\n", g_boot.entry[g_boot_next - 1].desc,
+             bev == 2 ? "its boot entry returned" : "its boot entry gave up (INT 18h)");
+    } else {
+        dlog(1, "int18: boot failure / next device (%d)\n", g_boot_next);
+    }
     if (g_boot_next) boot_from(g_boot_next);
     boot_failed();
 }

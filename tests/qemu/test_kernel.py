@@ -110,9 +110,10 @@ INT18 = b"\xcd\x18"
 RETF = b"\xcb"
 
 
-def boot_rom(bev_code=RETF, blocks=1, name=b"Broken ROM", pcir_length=None):
+def boot_rom(bev_code=RETF, blocks=1, name=b"Broken ROM", pcir_length=None, ids=(0x1234, 0x5678)):
     """A QEMU-style boot ROM: init returns, a PnP header whose BEV runs
-    `bev_code`; with `pcir_length`, a PCI data structure of that length."""
+    `bev_code`; with `pcir_length`, a PCI data structure of that length
+    naming vendor:device `ids`."""
     r = bytearray(blocks * 512)
     struct.pack_into("<HB", r, 0, 0xAA55, blocks)
     r[3] = 0xCB
@@ -122,7 +123,7 @@ def boot_rom(bev_code=RETF, blocks=1, name=b"Broken ROM", pcir_length=None):
     r[CODE_AT:CODE_AT + len(bev_code)] = bev_code
     if pcir_length is not None:
         struct.pack_into("<H", r, 0x18, PCIR_AT)
-        struct.pack_into("<4sHHHHB3sHHBB", r, PCIR_AT, b"PCIR", 0x1234, 0x5678, 0, pcir_length, 0, b"\0\0\0",
+        struct.pack_into("<4sHHHHB3sHHBB", r, PCIR_AT, b"PCIR", ids[0], ids[1], 0, pcir_length, 0, b"\0\0\0",
                          blocks, 0, 0, 0x80)
     r[-1] = (-sum(r)) & 0xFF
     return bytes(r)
@@ -142,7 +143,7 @@ BROKEN_ROMS = {
     "too-large": (boot_rom(INT18, blocks=255),
                   r"optionrom: genroms/bad\.bin: \d+ bytes do not fit below 0xe0000; skipped", False),
     "bev-returns": (boot_rom(RETF), r"boot: Broken ROM: its boot entry returned; next", True),
-    "bev-int18": (boot_rom(INT18), r"int18: boot failure / next device \(1\)", True),
+    "bev-int18": (boot_rom(INT18), r"boot: .*: its boot entry gave up \(INT 18h\)", True),
 }
 
 

@@ -222,6 +222,7 @@ def run_services(bios=None, timeout=90, start_timeout=30, stall_timeout=20, mach
         int18_deadline = None
         last_len, last_change = 0, start
         dbg_mark = 0            # debug log length before CALL int18 showed
+        debug_seen = None       # when the message first showed on debugcon
         while True:
             text = vm.serial_text()
             now = time.monotonic()
@@ -250,11 +251,16 @@ def run_services(bios=None, timeout=90, start_timeout=30, stall_timeout=20, mach
                 after = "\n".join(complete[calls[-1] + 1:]) + text.split("\n")[-1]
                 if INT18_MSG.search(after):
                     int18_where = "serial"
-                elif INT18_MSG.search(vm.debug_text()[dbg_mark:]):
-                    int18_where = "debugcon"
-                if int18_where:
                     time.sleep(0.3)             # let a stray FAIL line land
                     break
+                if INT18_MSG.search(vm.debug_text()[dbg_mark:]):
+                    # the debug log was read after the serial text: give the
+                    # serial file a moment to catch up before settling for it
+                    if debug_seen is None:
+                        debug_seen = time.monotonic()
+                    elif time.monotonic() > debug_seen + 3:
+                        int18_where = "debugcon"
+                        break
                 if int18_deadline is None:
                     int18_deadline = time.monotonic() + 15
                 elif time.monotonic() > int18_deadline:
