@@ -14,3 +14,4 @@ DEFINE_RTVAR(u32, g_call32_stack);
 DEFINE_RTVAR(reef::AtaState, g_ata);
 DEFINE_RTVAR(u8, g_irqs_ready);
 DEFINE_RTVAR(u16, g_pir_off);
+DEFINE_RTVAR(u8, g_pci_last_bus);

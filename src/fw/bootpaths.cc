@@ -4,6 +4,7 @@
 #include "fw/bootorder.h"
 #include "fw/fwcfg.h"
 #include "fw/optionrom.h"
+#include "fw/pci.h"
 #include "lib/format.h"
 #include "lib/log.h"
 
@@ -19,11 +20,15 @@ bool g_loaded;
 // The PCI host bridge node of both QEMU machines (I/O port 0CF8h config).
 constexpr char kPciRoot[] = "/pci@i0cf8";
 
-// "/pci@i0cf8/*@slot[,func]": the PCI function node, as QEMU names a
-// function (its unit address leaves out function 0).
+// One PCI node, "/*@slot[,func]", as QEMU names a function (its unit
+// address leaves out function 0).
+u32 pci_unit(u8 slot, u8 func, char* buf, u32 n) {
+    if (func) return u32(snformat(buf, n, "/*@%x,%x", slot, func));
+    return u32(snformat(buf, n, "/*@%x", slot));
+}
+
 u32 pci_node(const DrivePath& p, char* buf, u32 n) {
-    if (p.func) return u32(snformat(buf, n, "%s/*@%x,%x", kPciRoot, p.slot, p.func));
-    return u32(snformat(buf, n, "%s/*@%x", kPciRoot, p.slot));
+    return pci_device_path(pci_bdf(p.bus, p.slot, p.func), buf, n);
 }
 
 // The floppy controller behind the PCI-ISA bridge (PIIX3 at 1.0, ICH9's
@@ -63,6 +68,21 @@ bool drive_path(const Drive& d, char* buf, u32 n) {
 }
 
 }  // namespace
+
+u32 pci_device_path(u16 bdf, char* buf, u32 n) {
+    u16 chain[8];
+    int depth = 0;
+    const PciDevice* d = pci_find_device(bdf);
+    for (const PciDevice* up = d ? pci_upstream(*d) : nullptr; up && depth < 8; up = pci_upstream(*up))
+        chain[depth++] = up->bdf;
+    u32 len = u32(snformat(buf, n, "%s", kPciRoot));
+    while (depth > 0 && len < n) {
+        u16 b = chain[--depth];
+        len += pci_unit(pci_dev(b), pci_fn(b), buf + len, n - len);
+    }
+    if (len < n) len += pci_unit(pci_dev(bdf), pci_fn(bdf), buf + len, n - len);
+    return len;
+}
 
 void bootorder_load() {
     if (g_loaded) return;

@@ -10,12 +10,15 @@ namespace reef {
 PciConfig& pci_config();
 
 struct PciState {
-    static constexpr int kMaxDevices = 64, kMaxBars = 128;
+    static constexpr int kMaxDevices = 256, kMaxBars = 256, kMaxBridges = 64;
     PciDevice devices[kMaxDevices];
     int ndevices;
     PciBar bars[kMaxBars];
     int nbars;
-    PciWindow io, mem;
+    PciBridge bridges[kMaxBridges];
+    int nbridges;
+    u8 last_bus;
+    PciWindow io, mem, mem64;
     Chipset chipset;
     bool intx_routed;  // the interrupt router was found and programmed
 };
@@ -28,11 +31,17 @@ struct PciQuirk {
     void (*setup)(PciConfig& cfg, const PciDevice& dev);
 };
 
-// Enumerates bus 0, sizes and places BARs below 4 GiB above `ram_top`,
-// enables the devices, routes INTx and runs the quirks.
-void pci_setup(u64 low_ram_top, const PciQuirk* quirks, int nquirks);
+// Enumerates the whole tree (bridges, extra root buses), sizes and places
+// BARs and bridge windows: below 4 GiB above `low_ram_top`, 64-bit
+// prefetchable ones above RAM (`high_ram_bytes` past 4 GiB) and QEMU's
+// reserved-memory-end. Enables the devices, routes INTx, runs the quirks.
+void pci_setup(u64 low_ram_top, u64 high_ram_bytes, const PciQuirk* quirks, int nquirks);
 
 const PciBar* pci_find_bar(u16 bdf, u8 index);
+// The device at `bdf` in the list, nullptr if absent.
+const PciDevice* pci_find_device(u16 bdf);
+// The bridge a device sits behind (nullptr on a root bus).
+const PciDevice* pci_upstream(const PciDevice& d);
 
 // The first address below 4 GiB that devices decode (the 32-bit PCI window,
 // Q35's ECAM): where the MTRRs' uncached hole starts.

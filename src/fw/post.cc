@@ -116,7 +116,7 @@ extern "C" [[noreturn]] void post_main() {
     if (CONFIG_PS2_KEYBOARD) ps2_setup();
 
     post_phase("pci");
-    pci_setup(ram.low_top, CONFIG_IGD_PASSTHROUGH ? &kIgdQuirk : nullptr, CONFIG_IGD_PASSTHROUGH ? 1 : 0);
+    pci_setup(ram.low_top, ram.high_bytes, CONFIG_IGD_PASSTHROUGH ? &kIgdQuirk : nullptr, CONFIG_IGD_PASSTHROUGH ? 1 : 0);
     if (CONFIG_IGD_PASSTHROUGH) igd_pci_done();
     pcibios_setup();
 

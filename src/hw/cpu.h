@@ -30,7 +30,9 @@ namespace cpuidbit {
 constexpr u32 kApic = 1u << 9, kMtrr = 1u << 12;
 // Leaf 1 EBX[31:24]: the initial APIC ID.
 constexpr u32 kApicIdShift = 24;
-constexpr u32 kExtMaxLeaf = 0x80000000, kExtAddressSizes = 0x80000008;
+constexpr u32 kExtMaxLeaf = 0x80000000, kExtFeatures = 0x80000001, kExtAddressSizes = 0x80000008;
+// Leaf 80000001h EDX.
+constexpr u32 kLongMode = 1u << 29;
 }  // namespace cpuidbit
 
 }  // namespace reef

@@ -46,11 +46,11 @@ void status(Regs16* r, u8 code) {
     else r->set_cf();
 }
 
-// The `index`-th function (0 = the first) on buses 0..kLastBus, in bus,
+// The `index`-th function (0 = the first) on buses 0..g_pci_last_bus, in bus,
 // device, function order, whose configuration dword at `reg` shifted right
 // by `shift` equals `want`; functions 1-7 only of multi-function devices.
 bool find_nth(u8 reg, u8 shift, u32 want, u16 index, u16* bdf_out) {
-    for (u16 bus = 0; bus <= kLastBus; bus++) {
+    for (u16 bus = 0, last = RT(g_pci_last_bus); bus <= last; bus++) {
         for (u8 dev = 0; dev < 32; dev++) {
             u8 nfn = 1;
             for (u8 fn = 0; fn < nfn; fn++) {
@@ -206,7 +206,7 @@ void pcibios_call(Regs16* r) {
         r->edx = kPciSignature;
         r->al = kConfigMechanism1;
         r->bx = kInterfaceLevel;
-        r->cl = kLastBus;
+        r->cl = RT(g_pci_last_bus);
         r->edi = entry32_phys();
         status(r, kSuccessful);
         break;

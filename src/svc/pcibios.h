@@ -22,7 +22,6 @@ constexpr u32 kPciSignature = 0x20494350;  // "PCI " (B101h, EDX)
 constexpr u16 kInterfaceLevel = 0x0210;    // 2.10 (B101h, BX)
 constexpr u8 kConfigMechanism1 = 0x01;     // B101h, AL: no special cycles
 // POST enumerates bus 0 only (src/fw/pci.cc); B101h reports it as the last.
-constexpr u8 kLastBus = 0;
 // B10Fh, CL: the interrupt pin, 0Ah = INTA# ... 0Dh = INTD#.
 constexpr u8 kPinIntA = 0x0A;
 
@@ -57,6 +56,8 @@ constexpr u32 kRouteOptions16 = 6, kRouteOptions32 = 8;
 // The $PIR table's offset in the F-segment, 0 when there is none (POST,
 // src/fw/pcibios_fw.cc). Both builds of the PCI BIOS find it through this.
 DECLARE_RTVAR(u16, g_pir_off);
+// The highest PCI bus number in use (B101h's CL), set by PCI setup.
+DECLARE_RTVAR(u8, g_pci_last_bus);
 
 namespace reef {
 
