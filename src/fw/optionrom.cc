@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 #include "fw/optionrom.h"
 
+#include "fw/bootpaths.h"
+
 #include "lib/checksum.h"
 
 #include "block/block.h"
@@ -374,10 +376,8 @@ bool optionrom_boot_path(u16 seg, u16 off, char* buf, u32 n) {
             const RanRom& r = g_roms[i];
             // A PCI ROM's boot entry is its device: QEMU writes e.g.
             // "/pci@i0cf8/ethernet@3/ethernet-phy@0" for a NIC's bootindex.
-            if (r.pci && pci_fn(r.bdf))
-                snformat(buf, n, "/pci@i0cf8/*@%x,%x", pci_dev(r.bdf), pci_fn(r.bdf));
-            else if (r.pci)
-                snformat(buf, n, "/pci@i0cf8/*@%x", pci_dev(r.bdf));
+            if (r.pci)
+                pci_device_path(r.bdf, buf, n);
             else
                 snformat(buf, n, "/rom@%s", r.file);
             return true;

@@ -206,6 +206,7 @@ void scan_bus(ScanCtx& c, u8 root) {
         probe_bridge(c.cfg, d, b);
         close_windows(c.cfg, bdf);
         b.primary = bus;
+        b.extra_root = root != 0;
         b.secondary = u8(c.next_bus++);
         if (b.secondary > c.last_bus) c.last_bus = b.secondary;
         // Everything above is routed through it while its bus is scanned.
@@ -242,12 +243,15 @@ int pci_scan_bus0(PciConfig& cfg, PciDevice* out, int max) {
 }
 
 int pci_size_bars(PciConfig& cfg, const PciDevice& dev, PciBar* out, int max) {
-    if (dev.header_type != 0) return 0;  // bridges: the full PCI issue
+    // Type 0: BAR0-5 and the ROM; PCI-PCI bridges: BAR0-1 (no ROM sized:
+    // QEMU's bridges have none); CardBus and others: nothing.
+    if (dev.header_type > 1) return 0;
+    u8 last = dev.header_type == 0 ? 6 : 1;
     u16 bdf = dev.bdf;
     u16 cmd = cfg.read16(bdf, pcireg::kCommand);
     cfg.write16(bdf, pcireg::kCommand, u16(cmd & ~(pcireg::kCmdIo | pcireg::kCmdMemory)));
     int n = 0;
-    for (u8 i = 0; i <= 6 && n < max; i++) {
+    for (u8 i = 0; i <= last && n < max; i++) {
         u8 reg = i == 6 ? pcireg::kRomAddress : u8(pcireg::kBar0 + 4 * i);
         u32 old = cfg.read32(bdf, reg);
         u32 probe = i == 6 ? 0xFFFFF800u : 0xFFFFFFFFu;
@@ -272,7 +276,7 @@ int pci_size_bars(PciConfig& cfg, const PciDevice& dev, PciBar* out, int max) {
             b.kind = BarKind::kMem;
             b.prefetch = mask & pcireg::kBarPrefetch;
             u64 m = mask & 0xFFFFFFF0u;
-            if ((mask & 0x6) == pcireg::kBarMem64 && i < 5) {
+            if ((mask & 0x6) == pcireg::kBarMem64 && i < last - (last == 6 ? 1 : 0)) {
                 b.is64 = true;
                 u8 hreg = u8(reg + 4);
                 u32 hold = cfg.read32(bdf, hreg);
@@ -513,7 +517,11 @@ int pci_place_tree(PciBar* bars, int nbars, const PciDevice* devs, int ndevs, Pc
                 all64 &= g_items[k].can64;
             }
             u64 want = 0;
-            if (w == kWinIo) want = hint_or(br.res_io, br.hotplug ? (br.pcie ? 0 : p.hotplug_io) : 0);
+            // PCIe ports get I/O only below an extra root bus: there QEMU's
+            // ACPI gives the OS no I/O range but what firmware programmed,
+            // while on bus 0 the OS can take a window itself if it wants one.
+            if (w == kWinIo)
+                want = hint_or(br.res_io, br.hotplug && (!br.pcie || br.extra_root) ? p.hotplug_io : 0);
             if (w == kWinMem) want = hint_or(br.res_mem, br.hotplug ? p.hotplug_mem : 0);
             if (w == kWinPref) {
                 u64 h = br.res_pref64 != kNoHint ? br.res_pref64 : br.res_pref32;

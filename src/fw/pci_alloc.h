@@ -123,6 +123,7 @@ struct PciBridge {
     bool io32;               // the I/O window decodes 32-bit addresses
     bool hotplug;            // a hot-plug slot below it (PCIe slot, SHPC)
     bool pcie;               // a PCI Express port
+    bool extra_root;         // below an extra root bus (pxb)
     // QEMU's resource-reserve hint (kNoHint where absent).
     u64 res_io, res_mem, res_pref32, res_pref64;
     u32 res_bus;

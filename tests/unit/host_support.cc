@@ -104,7 +104,11 @@ void FakePci::write32(u16 bdf, u8 off, u32 v) {
     int bar = -1;
     if (off >= pcireg::kBar0 && off < pcireg::kBar0 + 24) bar = (off - pcireg::kBar0) / 4;
     if (off == pcireg::kRomAddress) bar = 6;
-    if (bar >= 0 && (d->cfg[0x0E] & 0x7F) == 0) {
+    // Type 0 headers decode BAR0-5 and the ROM; bridges (type 1) BAR0-1
+    // only (their 10h-3Fh are bus numbers and windows).
+    u8 ht = d->cfg[0x0E] & 0x7F;
+    if (ht == 1 && bar >= 2) bar = -1;
+    if (bar >= 0 && ht <= 1) {
         u32 mask = d->bar_mask[bar];
         // The upper half of a 64-bit BAR: decided by walking from BAR0, as
         // its own mask bits (all ones for small BARs) mean nothing.

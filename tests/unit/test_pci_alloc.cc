@@ -239,11 +239,19 @@ TEST_F(PciTest, SizeNoBars) {
     EXPECT_EQ(pci_size_bars(pci, scan_one(pci), bars, 8), 0);
 }
 
-TEST_F(PciTest, SizeSkipsBridges) {
-    pci.add(kDev, 0x1B36, 0x0001, 0x06, 0x04, 0x01);
+TEST_F(PciTest, SizeBridgeBarsButNotItsWindows) {
+    // A PCIe-to-PCI bridge's SHPC BAR: 64-bit, 256 bytes, in BAR0-1.
+    pci.add(kDev, 0x1B36, 0x000E, 0x06, 0x04, 0x01);
+    pci.set_bar(kDev, 0, 0x100, pcireg::kBarMem64);
     PciBar bars[8];
-    EXPECT_EQ(pci_size_bars(pci, scan_one(pci), bars, 8), 0);
-    EXPECT_TRUE(pci.dev(kDev)->writes.empty()) << "a bridge's config space is not touched";
+    ASSERT_EQ(pci_size_bars(pci, scan_one(pci), bars, 8), 1);
+    EXPECT_EQ(bars[0].index, 0);
+    EXPECT_EQ(bars[0].size, 0x100u);
+    EXPECT_TRUE(bars[0].is64);
+    for (auto& w : pci.dev(kDev)->writes)
+        EXPECT_TRUE(w.first == pcireg::kCommand || w.first == pcireg::kBar0 || w.first == pcireg::kBar0 + 4)
+            << "a bridge's bus numbers and windows are not touched while sizing (offset 0x" << std::hex
+            << int(w.first) << ")";
 }
 
 TEST_F(PciTest, SizeMalformedMaskIsIgnoredAndLogged) {

@@ -467,14 +467,19 @@ TEST_F(PciTreeTest, ExtraRootBusIsScanned) {
     t.bar(x, 0, 0, 0, 0x20000, 0);
     int xb = t.bridge(x, 1);
     t.dev(xb, 0, 0, 0x1AF4, 0x1042, 0x01, 0x00);
+    t.bridge(x, 2, 0x1B36, 0x000C, true, true);  // an empty hot-plug root port on it
     Tree r;
     r.run(t, params(), 1);
     EXPECT_EQ(r.scan.extra_roots_found, 1);
     ASSERT_NE(r.dev(pci_bdf(0x80, 0, 0)), nullptr);
     EXPECT_EQ(r.bridge(pci_bdf(0x80, 1, 0))->secondary, 0x81);
     ASSERT_NE(r.dev(pci_bdf(0x81, 0, 0)), nullptr);
-    EXPECT_EQ(r.scan.last_bus, 0x81);
+    EXPECT_EQ(r.scan.last_bus, 0x82);  // the second port's bus
     EXPECT_TRUE(r.bar(pci_bdf(0x80, 0, 0), 0)->placed);
+    // Below an extra root, a hot-plug PCIe port gets I/O too (the OS has no
+    // other I/O range there); on bus 0 it would not.
+    EXPECT_EQ(r.bridge(pci_bdf(0x80, 2, 0))->win[kWinIo].size, 0x1000u);
+    EXPECT_TRUE(r.bridge(pci_bdf(0x80, 2, 0))->win[kWinIo].placed);
     check_invariants(r);
     // Announced but absent: logged.
     FakeTree t2;
