@@ -188,6 +188,7 @@ void scan_bus(ScanCtx& c, u8 root) {
         }
         d.root_slot = pci_dev(node->bdf);
         d.root_pin = pin;
+        d.root_bus = pci_bus(node->bdf);
         if (d.header_type != 1 || !c.bridges) continue;
         if (c.nbridges >= c.maxbridges || c.next_bus > 255 || sp >= kMaxBridgeDepth) {
             dlog(1, "pci: %02x:%02x.%x: bridge not enumerated (%s)\n", bus, dev, fn,

@@ -77,6 +77,7 @@ struct PciDevice {
     // slot on the root bus it arrives at (both as the device's own on a
     // root bus); 0 = no interrupt pin.
     u8 root_slot, root_pin;
+    u8 root_bus;  // 0, or an extra root bus
     // Index + 1 into the bridge list for PCI-PCI bridges, else 0.
     u8 bridge;
     // POST's own drivers use its BARs (32-bit flat code): keep them below 4 GiB.

@@ -251,8 +251,10 @@ void mptable_setup() {
     int npins = 0;
     for (int i = 0; i < pci.ndevices; i++) {
         const PciDevice& d = pci.devices[i];
-        if (!d.irq_pin || d.irq_pin > 4) continue;
-        MpPciPin p{pci_dev(d.bdf), d.irq_pin};
+        // Devices behind bridges arrive at their root-bus slot's pin (the
+        // OS swizzles the same way); extra root buses are ACPI-only.
+        if (!d.root_pin || d.root_bus != 0) continue;
+        MpPciPin p{d.root_slot, d.root_pin};
         bool dup = false;
         for (int j = 0; j < npins; j++) dup |= pins[j].dev == p.dev && pins[j].pin == p.pin;
         if (!dup) pins[npins++] = p;
