@@ -126,6 +126,24 @@ CONFIGS = [
     # from reset to the kernel's entry [4]; also under qboot.
     ("pc-kernel-128m", "pc -kernel 128M [4]", ["-M", "pc", "-m", "128M", "--kernel"]),
     ("pc-floppy-1m44", "pc + 1.44M floppy (-boot a)", ["-M", "pc", "-m", "128M", "--disk", "floppy"]),
+    # PCI trees (docs/pci.md): the crowded q35 topology of test_pci_tree.py
+    # (4 root ports, a PCIe-to-PCI bridge with an e1000, a 4 GiB ivshmem BAR,
+    # a pxb-pcie with a root port and a device) and pc with two bridge levels.
+    ("q35-pcitree-128m", "q35 + crowded PCI tree 128M",
+     ["-M", "q35", "-m", "128M", "-nic", "none"]
+     + sum([["-device", "pcie-root-port,id=rp%d,chassis=%d,slot=%d,addr=%x" % (i, i, i, 0x10 + i)]
+            for i in range(1, 5)], [])
+     + ["-device", "pcie-pci-bridge,id=pb1,bus=rp1",
+        "-netdev", "user,id=n0", "-device", "e1000,netdev=n0,bus=pb1,addr=3,romfile=",
+        "-object", "memory-backend-ram,id=shm,size=4G", "-device", "ivshmem-plain,memdev=shm,bus=rp2",
+        "-device", "virtio-rng-pci,bus=rp3",
+        "-device", "pxb-pcie,id=pxb1,bus_nr=0x80,addr=0x18",
+        "-device", "pcie-root-port,id=rpx,bus=pxb1,chassis=20,slot=20", "-device", "virtio-rng-pci,bus=rpx"]),
+    ("pc-pcibridges-128m", "pc + two PCI bridge levels 128M",
+     ["-M", "pc", "-m", "128M", "-nic", "none",
+      "-device", "pci-bridge,id=br1,chassis_nr=1,addr=5", "-device", "pci-bridge,id=br2,chassis_nr=2,bus=br1,addr=3",
+      "-netdev", "user,id=n0", "-device", "e1000,netdev=n0,bus=br2,addr=1,romfile=",
+      "-device", "virtio-rng-pci,bus=br2,addr=2", "-device", "virtio-rng-pci,bus=br1,addr=4"]),
 ]
 FLOPPY_BYTES = 1474560  # --disk floppy: the boot sector on a 1.44M diskette image
 PHASE_CONFIG = "pc-ide-128m"  # the configuration whose phases are shown
@@ -608,6 +626,7 @@ def render(res):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="one configuration, one wall-time run")
+    ap.add_argument("--only", help="comma-separated configuration keys to run (e.g. q35-pcitree-128m)")
     ap.add_argument("--json", help="where to write the results (default out/bench/latest.json, "
                                    "or out/bench/quick.json with --quick)")
     ap.add_argument("--wall-runs", type=int, default=None, help="wall-time runs per row (default 5, 1 with --quick)")
@@ -625,6 +644,12 @@ def main():
         if not os.path.isfile(p):
             raise BenchError("%s not found: %s%s" % (NAMES[role], p, " (run `make`)" if role == "reef" else ""))
     configs = [c for c in CONFIGS if c[0] == PHASE_CONFIG] if args.quick else CONFIGS
+    if args.only:
+        keys = args.only.split(",")
+        unknown = [k for k in keys if k not in {c[0] for c in CONFIGS}]
+        if unknown:
+            raise SystemExit("bench: unknown configuration(s): " + ", ".join(unknown))
+        configs = [c for c in configs if c[0] in keys]
 
     t_start = time.monotonic()
     os.makedirs(BENCH, exist_ok=True)

@@ -35,8 +35,7 @@ constexpr u16 kVendorIntel = pciid::kIntel, kDevPiix3Ide = 0x7010, kDevPiix4Pm =
 // PIIX IDE: IDE timing registers, bit 15 = decode enable for the channel.
 constexpr u8 kIdeTimPrimary = 0x40, kIdeTimSecondary = 0x42;
 constexpr u16 kIdeDecodeEnable = 0x8000;
-// The ACPI PM I/O block, on both chipsets, and the SCI (ISA IRQ 9).
-constexpr u16 kPmIoBase = 0x600;
+// The SCI (ISA IRQ 9); the PM I/O block is kPmIoBase (fw/chipset.h).
 constexpr u8 kSciIrq = 9;
 // PIIX4 power management function (00:01.3).
 constexpr u8 kPiixPmBase = 0x40, kPiixPmRegMisc = 0x80, kPiixSmbBase = 0x90, kPiixSmbHostConfig = 0xD2;

@@ -74,8 +74,9 @@ void probe_bridge(PciConfig& cfg, const PciDevice& d, PciBridge& b) {
     }
     if (find_cap(cfg, bdf, pcireg::kCapIdShpc)) b.hotplug = true;
     if (d.vendor == pcireg::kVendorRedHat) {
-        for (u8 pos = find_cap(cfg, bdf, pcireg::kCapIdVendor); pos;
-             pos = find_cap(cfg, bdf, pcireg::kCapIdVendor, pos)) {
+        // Bounded: a capability list may loop back on itself.
+        u8 pos = find_cap(cfg, bdf, pcireg::kCapIdVendor);
+        for (int guard = 0; pos && guard < 48; guard++, pos = find_cap(cfg, bdf, pcireg::kCapIdVendor, pos)) {
             if (cfg.read8(bdf, u8(pos + pcireg::kQemuCapType)) != pcireg::kQemuCapReserve ||
                 cfg.read8(bdf, u8(pos + 2)) < pcireg::kQemuCapLen)
                 continue;
@@ -85,6 +86,10 @@ void probe_bridge(PciConfig& cfg, const PciDevice& d, PciBridge& b) {
             b.res_mem = read_hint32(cfg, bdf, u8(pos + pcireg::kQemuResMem));
             b.res_pref32 = read_hint32(cfg, bdf, u8(pos + pcireg::kQemuResPref32));
             b.res_pref64 = read_hint64(cfg, bdf, u8(pos + pcireg::kQemuResPref64));
+            // Hints no window can hold are ignored, not obeyed.
+            if (b.res_io != kNoHint && b.res_io > 0x10000) b.res_io = kNoHint;
+            if (b.res_pref64 != kNoHint && b.res_pref64 > (u64(1) << 52)) b.res_pref64 = kNoHint;
+            if (b.res_bus > 255) b.res_bus = 0;
             break;
         }
     }
@@ -337,16 +342,19 @@ void sort_items(Item* it, int n) {
 }
 
 // Lays the items out from offset 0 in sorted order, each at its alignment.
-// Returns the end; sizes that are powers of two leave no gaps.
+// Returns the end; sizes that are powers of two leave no gaps. An end past
+// 2^63 (absurd sizes or hints) comes back as ~0: fits nowhere.
 u64 layout(Item* it, int n) {
     sort_items(it, n);
+    constexpr u64 kHuge = u64(1) << 63;
     u64 off = 0;
     for (int i = 0; i < n; i++) {
+        if (it[i].size >= kHuge || it[i].align >= kHuge || off >= kHuge) return ~u64(0);
         off = align_up(off, it[i].align);
         *it[i].offset = off;
         off += it[i].size;
     }
-    return off;
+    return off >= kHuge ? ~u64(0) : off;
 }
 
 const char* const kWinName[kNumWin] = {"I/O", "memory", "prefetchable memory"};
@@ -531,6 +539,11 @@ int pci_place_tree(PciBar* bars, int nbars, const PciDevice* devs, int ndevs, Pc
                 if (!br.pref64) all64 = false;
             }
             u64 size = total > want ? total : want;
+            if (size >= (u64(1) << 62)) {
+                dlog(1, "pci: bridge %02x:%02x.%x: its %s window would not fit anywhere; closed\n",
+                     pci_bus(br.bdf), pci_dev(br.bdf), pci_fn(br.bdf), kWinName[w]);
+                size = 0;
+            }
             r.size = align_up(size, gran);
             r.align = align;
             r.is64 = w == kWinPref && all64 && high;

@@ -15,6 +15,7 @@
 #include "svc/pcibios.h"
 #include "fw/selftest.h"
 #include "fw/shadow.h"
+#include "fw/smm.h"
 #include "fw/smp.h"
 #include "hw/ahci.h"
 #include "hw/ata.h"
@@ -123,6 +124,8 @@ extern "C" [[noreturn]] void post_main() {
     post_phase("smp");
     smp_setup(pci_hole_start());
     mptable_setup();
+    post_phase("smm");
+    if (CONFIG_SMM) smm_setup();
 
     // QEMU builds its ACPI tables when the loader's files are first read:
     // after PCI (resources, the PM base) is set up.

@@ -294,4 +294,6 @@ void mptable_setup() {
          g_cpus.count, npins);
 }
 
+bool smp_ipi_all_but_self(u32 icr_low) { return send_ipi(lapic::kIcrAllButSelf | icr_low); }
+
 }  // namespace reef

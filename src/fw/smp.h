@@ -17,6 +17,9 @@ struct CpuList {
 // `hole_start`: the first address below 4 GiB that is not RAM (PCI, ECAM).
 void smp_setup(u64 hole_start);
 const CpuList& smp_cpus();
+// Sends an IPI (ICR low bits: delivery mode, vector) to every CPU but this
+// one; false if the local APIC did not take it in time.
+bool smp_ipi_all_but_self(u32 icr_low);
 
 // The MP floating pointer and configuration table in the F-segment.
 void mptable_setup();

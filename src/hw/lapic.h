@@ -18,6 +18,7 @@ constexpr u32 kDeliverExtInt = 0x700, kDeliverNmi = 0x400;
 // bits 19:18 destination shorthand (3 = all excluding self).
 constexpr u32 kIcrInit = 0x500, kIcrStartup = 0x600, kIcrPending = 1u << 12, kIcrAssert = 1u << 14;
 constexpr u32 kIcrAllButSelf = 3u << 18;
+constexpr u32 kIcrSmi = 0x200;  // delivery mode 010b (vector 0)
 
 [[gnu::always_inline]] inline u32 read(u32 reg) { return *reinterpret_cast<volatile u32*>(kBase + reg); }
 [[gnu::always_inline]] inline void write(u32 reg, u32 v) { *reinterpret_cast<volatile u32*>(kBase + reg) = v; }

@@ -385,10 +385,41 @@ def bootorder_seeds():
     }
 
 
+# ---- pci: u8 flags, then records: u16 bdf, u16 vendor, u8 class, u8 header
+# type, 6 x (u8 size log2, u8 BAR flags), u8 ROM size log2, u8 capability
+# pointer, 32 bytes of capabilities at 0x40
+
+def pci_record(bdf, vendor=0x8086, cls=0x02, ht=0, bars=(), rom=0, cap=0, caps=b""):
+    b = b"".join(struct.pack("<BB", lg, fl) for lg, fl in bars)
+    b = b.ljust(12, b"\0")
+    return struct.pack("<HHBB", bdf, vendor, cls, ht) + b + bytes([rom, cap]) + caps.ljust(32, b"\0")
+
+
+def pci_seeds():
+    # QEMU's resource-reserve capability: id 09, next 0, len 32, type 1,
+    # bus 3, io 0x2000, mem 8M, pref32 none, pref64 64M.
+    hint = bytes([0x09, 0, 32, 1]) + struct.pack("<IQIIQ", 3, 0x2000, 8 << 20, 0xFFFFFFFF, 64 << 20)
+    # A PCIe root port with a hot-plug slot: cap 10h, flags type 4 + slot.
+    pcie = bytes([0x10, 0, 0x42, 0x01]) + bytes(16) + struct.pack("<I", 0x40)
+    host = pci_record(0x0000, cls=0x06)
+    nic = pci_record(0x0018, bars=((13, 0), (4, 1)), rom=7)
+    big64 = pci_record(0x0028, vendor=0x1AF4, cls=0x05, bars=((4, 0), (0, 0), (30, 0xC)))
+    return {
+        "bus0": bytes([1]) + host + nic + big64,
+        "bridge-nic": bytes([1]) + host + pci_record(0x0008, vendor=0x1B36, cls=0x06, ht=1) +
+                      pci_record(0x0100, bars=((13, 0), (4, 1))),
+        "bridge-hint": bytes([1]) + pci_record(0x0010, vendor=0x1B36, cls=0x06, ht=1, cap=0x40, caps=hint),
+        "rootport-hotplug": bytes([0]) + pci_record(0x0010, vendor=0x1B36, cls=0x06, ht=1, cap=0x40, caps=pcie),
+        "cap-loop": bytes([2]) + pci_record(0x0010, ht=1, cap=0x40, caps=bytes([0x10, 0x40])),
+        "extra-root": bytes([1 | 4]) + host + pci_record(0x8000, bars=((12, 0),)),
+    }
+
+
 TARGETS = {"e820": e820_seeds, "fwcfg_dir": fwcfg_seeds, "igd": igd_seeds, "dap": dap_seeds, "mbr": mbr_seeds,
            "eltorito": eltorito_seeds,
            "smbios": smbios_seeds, "tableloader": tableloader_seeds,
-           "romheader": romheader_seeds, "bootorder": bootorder_seeds}
+           "romheader": romheader_seeds, "bootorder": bootorder_seeds,
+           "pci": pci_seeds}
 
 
 def main():

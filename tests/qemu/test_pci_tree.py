@@ -181,3 +181,50 @@ def test_bootindex_on_a_disk_behind_bridges(bios, seabios, tmp_path, which):
         vm.wait_serial(r"FIRST-DISK|SECOND-DISK", timeout=60 * timeout_scale())
         text = vm.serial_text()
     assert "SECOND-DISK" in text and "FIRST-DISK" not in text, text
+
+
+# ---- hot-plug --------------------------------------------------------------
+
+# name: (QMP/HMP device_add arguments, vendor:device Linux shows for it)
+HOTPLUG = {
+    "virtio-net": ("virtio-net-pci,bus=rp1,id=hp0,romfile=", "0x1af4:0x1041"),
+    "e1000": ("e1000,bus=rp2,id=hp1,romfile=", "0x8086:0x100e"),
+}
+
+
+def test_hotplug_into_root_ports_gets_resources(bios, grub_image):
+    """Linux on q35 with two empty root ports; once /init is up the test
+    plugs a virtio-net (memory and 64-bit prefetchable BARs) and an e1000
+    (memory and I/O) into them with device_add: both get every BAR, no
+    unassigned-resource line."""
+    import threading
+
+    from linuxboot import boot_linux
+
+    args = ("-M", "q35", "-smbios", "type=3,asset=reef-hotplug") + tuple(root_ports(2))
+    done = []
+
+    def on_start(vm):
+        def plug():
+            try:
+                vm.wait_serial(r"REEF-HOTPLUG-READY", timeout=400 * timeout_scale())
+                for dev, _ in HOTPLUG.values():
+                    done.append(vm.hmp("device_add " + dev))
+            except Exception as e:  # the boot's own result says what went wrong
+                done.append("error: %r" % e)
+        threading.Thread(target=plug, daemon=True).start()
+
+    boot = boot_linux(bios, grub_image.path, "512M", label="hotplug", extra_args=args, on_start=on_start)
+    boot.check()
+    assert len(done) == len(HOTPLUG) and not any("rror" in d for d in done), done
+    lines = boot.report.sections.get("hotplug", "").splitlines()
+    dmesg = boot.report.sections.get("hotplug-dmesg", "")
+    for name, (_, vd) in HOTPLUG.items():
+        found = [l for l in lines if l.split()[1:2] == [vd]]
+        assert found, "%s (%s) never appeared:\n%s" % (name, vd, "\n".join(lines))
+        f = found[0].split()[2:]
+        res = [(int(f[i], 16), int(f[i + 1], 16)) for i in range(0, len(f) - 2, 3)]
+        used = [(a, b) for a, b in res if b]
+        assert used and all(a for a, b in used), "%s has unassigned BARs: %s\n%s" % (name, found[0], dmesg)
+    bad = [l for l in dmesg.splitlines() if BAD_PCI.search(l)]
+    assert not bad, "\n".join(bad)

@@ -593,3 +593,28 @@ TEST_F(PciTreeTest, OverflowAbove4GSharesTheWindowWithoutOverlap) {
     EXPECT_TRUE(br->win[kWinPref].placed);
     check_invariants(r);
 }
+
+// Found by fuzz_pci: a hint no window can hold is ignored (it used to wrap
+// the layout's sum), and a capability list that loops ends the walk.
+TEST_F(PciTreeTest, AbsurdHintsAndLoopingCapabilitiesAreSafe) {
+    FakeTree t;
+    t.bridge(t.root(), 2, 0x1B36, 0x000C, true, true);
+    t.reserve(t.root(), 2, 1000, 0xff000003fedb0000ull, ~0u, ~0u, ~u64(0) - 1);
+    int b = t.bridge(t.root(), 3, 0x1B36, 0x000C, true, false);
+    t.dev(b, 0, 0, 0x8086, 0x100E, 0x02, 0x00);
+    t.bar(b, 0, 0, 0, 0x20000, 0);
+    // A vendor capability pointing at itself.
+    FakePci::Dev* d = t.find(pci_bdf(0, 3, 0));
+    d->cfg[pcireg::kCapPtr] = 0x40;
+    d->cfg[pcireg::kStatus] |= pcireg::kStatusCapList;
+    d->cfg[0x40] = pcireg::kCapIdVendor;
+    d->cfg[0x41] = 0x40;
+    Tree r;
+    r.run(t, params());
+    const PciBridge* a = r.bridge(pci_bdf(0, 2, 0));
+    EXPECT_EQ(a->win[kWinIo].size, 0u);          // hint ignored, PCIe: no default
+    EXPECT_EQ(a->win[kWinPref].size, 2u << 20);  // hint ignored, the default instead
+    EXPECT_EQ(a->subordinate, a->secondary);     // a bus reserve past 255 ignored
+    EXPECT_TRUE(r.bar(pci_bdf(2, 0, 0), 0)->placed);
+    check_invariants(r);
+}
