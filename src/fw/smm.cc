@@ -80,9 +80,14 @@ void smm_setup() {
     }
     if (*relocated && ncpus > 1) {
         if (!smp_ipi_all_but_self(lapic::kIcrSmi)) dlog(1, "smm: the SMI IPI to the APs was not sent\n");
-        PitStopwatch apsw;
-        while (int(*relocated) < ncpus && apsw.poll() < pit_ticks_from_us(kRelocTimeoutUs)) {
-        }
+        struct Want {
+            volatile u32* counter;
+            int n;
+        } want{relocated, ncpus};
+        smp_wait_until([](void* a) {
+            auto* w = static_cast<Want*>(a);
+            return int(*w->counter) >= w->n;
+        }, &want, kRelocTimeoutUs);
     }
     int done = int(*relocated);
     // Put POST's data back; then one more SMI on this CPU must reach the

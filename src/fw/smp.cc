@@ -296,4 +296,15 @@ void mptable_setup() {
 
 bool smp_ipi_all_but_self(u32 icr_low) { return send_ipi(lapic::kIcrAllButSelf | icr_low); }
 
+bool smp_wait_until(bool (*done)(void*), void* arg, u32 timeout_us) {
+    u32* ivt = reinterpret_cast<u32*>(0);
+    u32 saved_vector = ivt[kWakeVector];
+    ivt[kWakeVector] = (u32(FSEG) << 16) | fixed::iret;
+    PitStopwatch sw;
+    bool ok;
+    while (!(ok = done(arg)) && sw.poll() <= pit_ticks_from_us(timeout_us)) halt_a_moment();
+    ivt[kWakeVector] = saved_vector;
+    return ok;
+}
+
 }  // namespace reef

@@ -20,6 +20,10 @@ const CpuList& smp_cpus();
 // Sends an IPI (ICR low bits: delivery mode, vector) to every CPU but this
 // one; false if the local APIC did not take it in time.
 bool smp_ipi_all_but_self(u32 icr_low);
+// Polls `done` until it holds or `timeout_us` passed, halted between checks
+// (a spinning BSP keeps QEMU's round-robin TCG from running the APs);
+// returns its last answer.
+bool smp_wait_until(bool (*done)(void*), void* arg, u32 timeout_us);
 
 // The MP floating pointer and configuration table in the F-segment.
 void mptable_setup();
