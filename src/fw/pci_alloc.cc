@@ -374,7 +374,84 @@ void log_no_room(const Item& x, const char* where) {
 // Places the items in [w.base, w.limit): packed at the top (top_down) or at
 // the bottom. Drops the biggest item while they do not fit; dropped items
 // are moved to the end of the array and counted in *ndropped.
+// A free, naturally aligned power-of-two block of a root window.
+struct Block {
+    u64 start, size;
+};
+constexpr int kMaxBlocks = 192;
+Block g_blocks[kMaxBlocks];
+u64 g_pos[kMaxItems];
+int g_order[kMaxItems];
+
+// Appends [a, b) as maximal naturally aligned power-of-two blocks.
+bool add_blocks(int* nb, u64 a, u64 b) {
+    while (a < b) {
+        u64 sz = a ? (a & (~a + 1)) : (u64(1) << 63);
+        while (sz > b - a) sz >>= 1;
+        if (*nb >= kMaxBlocks) return false;
+        g_blocks[(*nb)++] = Block{a, sz};
+        a += sz;
+    }
+    return true;
+}
+
+u64 footprint(const Item& x) {
+    u64 need = x.size > x.align ? x.size : x.align, fp = 1;
+    while (fp < need && fp < (u64(1) << 62)) fp <<= 1;
+    return fp;
+}
+
+// A window too tight for one contiguous run (its ends not aligned to the
+// big BARs): the window as free power-of-two blocks, buddy fashion; each
+// item, biggest first, at the top (or bottom) of the highest (lowest) free
+// block it fits, the rest of the block split into blocks again. For items
+// whose sizes are powers of two this finds a fit whenever one exists (every
+// block as big as the current item can take items of its size or smaller
+// completely); windows count as the next power of two. All or nothing.
+bool place_buddy(Item* it, int n, const PciWindow& w, bool top_down) {
+    if (w.limit <= w.base || n > kMaxItems) return false;
+    int nb = 0;
+    if (!add_blocks(&nb, w.base, w.limit)) return false;
+    for (int i = 0; i < n; i++) {
+        int j = i;
+        u64 fi = footprint(it[i]);
+        while (j > 0 && footprint(it[g_order[j - 1]]) < fi) {
+            g_order[j] = g_order[j - 1];
+            j--;
+        }
+        g_order[j] = i;
+    }
+    for (int k = 0; k < n; k++) {
+        int i = g_order[k];
+        u64 fp = footprint(it[i]);
+        int best = -1;
+        for (int b = 0; b < nb; b++) {
+            if (g_blocks[b].size < fp) continue;
+            if (best < 0 || (top_down ? g_blocks[b].start > g_blocks[best].start
+                                      : g_blocks[b].start < g_blocks[best].start))
+                best = b;
+        }
+        if (best < 0) return false;
+        Block blk = g_blocks[best];
+        g_blocks[best] = g_blocks[--nb];
+        u64 end = blk.start + blk.size;
+        if (top_down) {
+            g_pos[i] = end - fp;
+            if (!add_blocks(&nb, blk.start, end - fp)) return false;
+        } else {
+            g_pos[i] = blk.start;
+            if (!add_blocks(&nb, blk.start + fp, end)) return false;
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        *it[i].offset = g_pos[i];
+        *it[i].placed = true;
+    }
+    return true;
+}
+
 void place_root(Item* it, int n, const PciWindow& w, bool top_down, int* ndropped) {
+    bool tried_buddy = false;
     int m = n;
     while (m > 0) {
         u64 total = layout(it, m);
@@ -397,6 +474,14 @@ void place_root(Item* it, int n, const PciWindow& w, bool top_down, int* ndroppe
                 *it[i].placed = true;
             }
             return;
+        }
+        if (!tried_buddy) {
+            tried_buddy = true;
+            if (place_buddy(it, m, w, top_down)) {
+                dlog(2, "pci: window 0x%llx-0x%llx: packed around alignment gaps\n", (unsigned long long)w.base,
+                     (unsigned long long)w.limit);
+                return;
+            }
         }
         // Drop the biggest (first by size) and try again.
         int big = 0;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <random>
 #include <vector>
@@ -539,15 +540,19 @@ TEST_F(PciTest, PlaceRandomized) {
             if (total && total <= w.limit - w.base && align_down(w.limit - total, largest) >= w.base) {
                 EXPECT_EQ(placed_total, total);
             }
-            // What was placed is one gap-free block near the top.
-            if (placed_total) {
+            // What was placed is one gap-free block near the top, unless the
+            // window was too tight for that and got packed around gaps.
+            char packed[80];
+            std::snprintf(packed, sizeof packed, "window 0x%llx-0x%llx: packed", (unsigned long long)w.base,
+                          (unsigned long long)w.limit);
+            if (placed_total && !reef::test::log_contains(packed)) {
                 EXPECT_EQ(high - low, placed_total);
                 EXPECT_LE(high, w.limit);
                 EXPECT_LT(w.limit - high, largest_placed);
             }
         }
         EXPECT_EQ(placed + unplaced, n);
-        EXPECT_EQ(int(reef::test::log_lines().size()), unplaced);
+        EXPECT_EQ(count_log("no room"), unplaced);
     }
 }
 
