@@ -52,6 +52,11 @@ bool drive_path(const Drive& d, char* buf, u32 n) {
     case DriverType::kVirtioBlk:
     case DriverType::kNvme:
         return true;
+    // usb-storage on a root port: QEMU names the port by its number among
+    // the ports of its USB version, then the device's own SCSI bus.
+    case DriverType::kUsbMsd:
+        snformat(buf + len, n - len, "/storage@%x/channel@0/*@0,%x", p.channel, unsigned(p.device));
+        return true;
     default:
         // SCSI adapters: QEMU names a LUN "channel@0/disk@target,lun" on
         // each of them (a scsi-cd too); our device is target | lun << 16.

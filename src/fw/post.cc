@@ -23,6 +23,7 @@
 #include "hw/scsi_hba.h"
 #include "hw/virtio_blk.h"
 #include "hw/esp_scsi.h"
+#include "hw/xhci.h"
 #include "hw/lsi_scsi.h"
 #include "hw/virtio_scsi.h"
 #include "hw/pic.h"
@@ -158,6 +159,8 @@ extern "C" [[noreturn]] void post_main() {
     if (CONFIG_LSI_SCSI) lsi_scsi_setup();
     post_phase("esp");
     if (CONFIG_ESP_SCSI) esp_scsi_setup();
+    post_phase("xhci");
+    if (CONFIG_USB_XHCI) xhci_setup();
     block_finish_setup();
     optionrom_connect_disks();
 

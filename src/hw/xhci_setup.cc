@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+// xHCI at POST (src/hw/xhci.h): legacy ownership released, halt, reset,
+// the command ring, one event ring, the device context array; then each
+// connected root port is reset (USB 2 ports; USB 3 ports come up enabled),
+// its device gets a slot and an address, its descriptors are read and a
+// class driver takes it (usb_msd_setup.cc). Every wait polls a register or
+// the event ring with a timeout; no fixed delays (docs/usb.md).
+#include "fw/pci.h"
+#include "hw/scsi_hba.h"
+#include "hw/usb_msd.h"
+#include "hw/xhci.h"
+#include "hw/timer.h"
+#include "lib/format.h"
+#include "lib/log.h"
+
+namespace reef {
+
+using namespace xhci;
+
+namespace {
+
+constexpr u32 kPage = 4096;
+// The controller's DMA block (two pages).
+constexpr u32 kCtrlBlockSize = 2 * kPage;
+constexpr u32 kOffErst = 0x100, kOffCmdRing = 0x200, kOffEventRing = 0x400, kOffDcbaa = 0x800,
+              kOffInputCtx = 0x1000;
+// A device's DMA block (one page).
+constexpr u32 kOffDevRings = 0x800, kOffDevStruct = 0xC00;
+constexpr u32 kConfigBufLen = 512;
+constexpr u32 kHaltTimeoutUs = 20000, kResetTimeoutUs = 1000000, kPortResetTimeoutUs = 500000;
+
+u32 rd32(u32 a) { return *reinterpret_cast<volatile u32*>(uintptr_t(a)); }
+void wr32(u32 a, u32 v) { *reinterpret_cast<volatile u32*>(uintptr_t(a)) = v; }
+void wr64(u32 a, u64 v) { wr32(a, u32(v)), wr32(a + 4, u32(v >> 32)); }
+template <class T> T* flat(u32 a) { return reinterpret_cast<T*>(uintptr_t(a)); }
+u32* ctx_dw(u32 base, u32 index, u32 ctx_size) { return flat<u32>(base + index * ctx_size); }
+
+// Polls until (reg & mask) == want; false after the timeout.
+bool wait_reg(u32 reg, u32 mask, u32 want, u32 timeout_us) {
+    return hba_wait(timeout_us, [&] { return (rd32(reg) & mask) == want; });
+}
+
+struct Hc {
+    XhciCtrl* c;
+    u32 cap, block;
+    char name[16];
+    u8 proto_offset[kMaxPorts + 1];  // first port of the protocol each port belongs to
+    int used;                        // devices a class driver took
+};
+
+void ext_caps(Hc& h, u32 hcc) {
+    u32 off = (hcc >> 16) << 2;
+    for (int guard = 0; off && guard < 64; guard++) {
+        u32 a = h.cap + off;
+        u32 v = rd32(a);
+        u8 id = u8(v);
+        if (id == kExtLegacy) {
+            // No SMI handler here: nothing stays BIOS-owned or SMI-enabled.
+            if (v & kLegBiosOwned) wr32(a, v & ~kLegBiosOwned);
+            u32 ctl = rd32(a + kLegCtlSts);
+            wr32(a + kLegCtlSts, (ctl & ~kLegSmiEnables) | kLegSmiEvents);
+            dlog(2, "%s: legacy support capability: BIOS ownership released\n", h.name);
+        } else if (id == kExtProtocol) {
+            u32 ports = rd32(a + 8);
+            u8 first = u8(ports), count = u8(ports >> 8);
+            for (u32 p = first; p < u32(first) + count && p <= kMaxPorts; p++) h.proto_offset[p] = first;
+            dlog(3, "%s: USB %x.%02x ports %u-%u\n", h.name, v >> 24, (v >> 16) & 0xFF, first, first + count - 1);
+        }
+        u32 next = (v >> 8) & 0xFF;
+        off = next ? off + (next << 2) : 0;
+    }
+}
+
+bool halt_and_reset(Hc& h) {
+    XhciCtrl& c = *h.c;
+    wr32(c.op + kUsbCmd, rd32(c.op + kUsbCmd) & ~(kCmdRun | kCmdIntEnable));
+    if (!wait_reg(c.op + kUsbSts, kStsHalted, kStsHalted, kHaltTimeoutUs)) {
+        dlog(1, "%s: does not halt; skipped\n", h.name);
+        return false;
+    }
+    wr32(c.op + kUsbCmd, kCmdReset);
+    if (!wait_reg(c.op + kUsbCmd, kCmdReset, 0, kResetTimeoutUs) ||
+        !wait_reg(c.op + kUsbSts, kStsNotReady, 0, kResetTimeoutUs)) {
+        dlog(1, "%s: reset does not complete; skipped\n", h.name);
+        return false;
+    }
+    return true;
+}
+
+bool start(Hc& h, u32 hcs2) {
+    XhciCtrl& c = *h.c;
+    if (!(rd32(c.op + kPageSize) & 1)) {
+        dlog(1, "%s: no 4 KiB page size; skipped\n", h.name);
+        return false;
+    }
+    u32 nscratch = ((hcs2 >> 27) & 0x1F) | (((hcs2 >> 21) & 0x1F) << 5);
+    if (nscratch > kMaxScratchpads) {
+        dlog(1, "%s: wants %u scratchpad pages; skipped\n", h.name, nscratch);
+        return false;
+    }
+    c.dcbaa = h.block + kOffDcbaa;
+    c.input_ctx = h.block + kOffInputCtx;
+    if (nscratch) {
+        u32 arr = hba_dma_alloc(kPage * (1 + nscratch), "xhci scratchpad");
+        if (!arr) return false;
+        for (u32 i = 0; i < nscratch; i++) flat<u64>(arr)[i] = arr + kPage * (1 + i);
+        flat<u64>(c.dcbaa)[0] = arr;
+    }
+    c.cmd = XhciRing{h.block + kOffCmdRing, kCmdRingTrbs, 0, 1};
+    c.ev = XhciEventRing{h.block + kOffEventRing, kEventRingTrbs, 0, 1};
+    u32* erst = flat<u32>(h.block + kOffErst);
+    erst[0] = c.ev.base;
+    erst[1] = 0;
+    erst[2] = kEventRingTrbs;
+    wr32(c.op + kConfig, c.max_slots);
+    wr64(c.op + kDcbaap, c.dcbaa);
+    wr64(c.op + kCrcr, c.cmd.base | kCrcrRcs);
+    u32 ir = c.rt + kIr0;
+    wr32(ir + kIman, 0);  // polled: no interrupts
+    wr32(ir + kErstSz, 1);
+    wr64(ir + kErdp, c.ev.base);
+    wr64(ir + kErstBa, h.block + kOffErst);
+    wr32(c.op + kUsbCmd, kCmdRun);
+    if (!wait_reg(c.op + kUsbSts, kStsHalted, 0, kHaltTimeoutUs)) {
+        dlog(1, "%s: does not start; skipped\n", h.name);
+        return false;
+    }
+    return true;
+}
+
+// Resets a USB 2 port (USB 3 ports train to enabled by themselves); the
+// port's PORTSC afterwards, 0 when no device is usable there.
+u32 port_enable(Hc& h, u32 port) {
+    u32 reg = h.c->op + kPortBase + kPortStride * (port - 1);
+    u32 sc = rd32(reg);
+    if (!(sc & kPortCcs)) return 0;
+    u32 keep = sc & (kPortPp | kPortWakeBits);
+    if (!(sc & kPortPed)) {
+        wr32(reg, keep | kPortPr);
+        if (!wait_reg(reg, kPortPrc, kPortPrc, kPortResetTimeoutUs)) {
+            dlog(1, "%s port %u: reset does not complete (PORTSC %x); skipped\n", h.name, port, rd32(reg));
+            return 0;
+        }
+        sc = rd32(reg);
+    }
+    wr32(reg, keep | (sc & kPortChangeBits));  // acknowledge the changes
+    if (!(sc & kPortPed)) {
+        dlog(1, "%s port %u: not enabled after reset (PORTSC %x); skipped\n", h.name, port, sc);
+        return 0;
+    }
+    return sc;
+}
+
+constexpr u8 ep_ctx_type(const UsbEndpointInfo& e) {
+    bool in = e.addr & usb::kEpDirIn;
+    if (e.type == usb::kEpBulk) return in ? kEpTypeBulkIn : kEpTypeBulkOut;
+    return in ? kEpTypeIntIn : kEpTypeIntOut;
+}
+
+constexpr u32 kCerr3 = 3u << 1;
+
+void fill_ep_ctx(u32* ep, u8 type, u16 mps, u8 burst, u8 interval, const XhciRing& r) {
+    for (int i = 0; i < 5; i++) ep[i] = 0;
+    ep[0] = u32(interval) << 16;
+    ep[1] = kCerr3 | u32(type) << 3 | u32(burst) << 8 | u32(mps) << 16;
+    u64 dq = xhci_ring_dequeue_ptr(r);
+    ep[2] = u32(dq);
+    ep[3] = u32(dq >> 32);
+    ep[4] = type == kEpTypeControl ? 8 : mps;  // average TRB length
+}
+
+// Slot, address, device descriptor; the device in its DMA block, or 0.
+u32 address_device(Hc& h, u32 port, u32 portsc) {
+    XhciCtrl& c = *h.c;
+    UsbSpeed speed = UsbSpeed((portsc >> kPortSpeedShift) & kPortSpeedMask);
+    XhciTrb ev;
+    u8 cc = xhci_command(c, XhciTrb{0, 0, xhci_trb_control(kTrbEnableSlot)}, &ev);
+    u8 slot = xhci_trb_slot(ev);
+    if (cc != kCcSuccess || !slot || slot > c.max_slots) {
+        dlog(1, "%s port %u: no device slot (completion code %u)\n", h.name, port, cc);
+        return 0;
+    }
+    u32 blk = hba_dma_alloc(kPage, "usb device");
+    if (!blk) return 0;
+    UsbDevice& d = *flat<UsbDevice>(blk + kOffDevStruct);
+    d.hc = u32(reinterpret_cast<uintptr_t>(&c));
+    d.out_ctx = blk;
+    d.slot = slot;
+    d.port = u8(port);
+    d.path_port = u8(port - (h.proto_offset[port] ? h.proto_offset[port] : 1) + 1);
+    d.speed = speed;
+    d.mps0 = usb_default_mps0(speed);
+    for (int p = 0; p < kPipeCount; p++)
+        d.ring[p] = XhciRing{blk + kOffDevRings + p * kXferRingTrbs * 16u, kXferRingTrbs, 0, 1};
+    d.dci[kPipeControl] = 1;
+    flat<u64>(c.dcbaa)[slot] = blk;
+    c.devs[slot] = blk + kOffDevStruct;
+
+    u32 cs = c.ctx_size;
+    __builtin_memset(flat<void>(c.input_ctx), 0, 33 * cs);
+    u32* icc = ctx_dw(c.input_ctx, 0, cs);
+    icc[1] = 0x3;  // add the slot and EP0 contexts
+    u32* sl = ctx_dw(c.input_ctx, 1, cs);
+    sl[0] = u32(speed) << 20 | 1u << 27;  // route string 0, one context entry
+    sl[1] = port << 16;
+    fill_ep_ctx(ctx_dw(c.input_ctx, 2, cs), kEpTypeControl, d.mps0, 0, 0, d.ring[kPipeControl]);
+    cc = xhci_command(c, XhciTrb{c.input_ctx, 0, xhci_trb_control(kTrbAddressDevice) | u32(slot) << kTrbSlotShift});
+    if (cc != kCcSuccess) {
+        dlog(1, "%s port %u: address device failed (completion code %u); skipped\n", h.name, port, cc);
+        return 0;
+    }
+    return blk + kOffDevStruct;
+}
+
+u8 get_descriptor(UsbDevice& d, u8 type, u32 buf, u16 len) {
+    UsbSetup s{usb::kDirIn | usb::kTypeStandard | usb::kRecipDevice, usb::kReqGetDescriptor, u16(type << 8), 0, len};
+    return usb_control(d, s, buf);
+}
+
+// bMaxPacketSize0 from the first 8 bytes, EP0's context updated when it
+// differs from the guess.
+bool fix_mps0(Hc& h, UsbDevice& d, const u8* desc) {
+    u16 mps = usb_mps0_from_desc(d.speed, desc[usb::kDevMaxPacket0]);
+    if (!mps) {
+        dlog(1, "%s port %u: bMaxPacketSize0 %u is not valid at this speed; skipped\n", h.name, d.port,
+             desc[usb::kDevMaxPacket0]);
+        return false;
+    }
+    if (mps == d.mps0) return true;
+    XhciCtrl& c = *h.c;
+    u32 cs = c.ctx_size;
+    __builtin_memset(flat<void>(c.input_ctx), 0, 3 * cs);
+    ctx_dw(c.input_ctx, 0, cs)[1] = 0x2;  // EP0
+    fill_ep_ctx(ctx_dw(c.input_ctx, 2, cs), kEpTypeControl, mps, 0, 0, d.ring[kPipeControl]);
+    u8 cc = xhci_command(c, XhciTrb{c.input_ctx, 0, xhci_trb_control(kTrbEvaluateContext) | u32(d.slot) << kTrbSlotShift});
+    if (cc != kCcSuccess) {
+        dlog(1, "%s port %u: evaluate context failed (completion code %u); skipped\n", h.name, d.port, cc);
+        return false;
+    }
+    d.mps0 = mps;
+    return true;
+}
+
+}  // namespace
+
+// Declared in usb_msd.h for the class drivers: the interface's endpoints
+// as pipes In/Out, the Configure Endpoint command, SET_CONFIGURATION.
+bool usb_configure(UsbDevice& d, const UsbInterfaceInfo& info) {
+    XhciCtrl& c = *flat<XhciCtrl>(d.hc);
+    u32 cs = c.ctx_size;
+    __builtin_memset(flat<void>(c.input_ctx), 0, 33 * cs);
+    u32* icc = ctx_dw(c.input_ctx, 0, cs);
+    icc[1] = 0x1;
+    u8 max_dci = 1;
+    const UsbEndpointInfo* eps[kPipeCount] = {nullptr, &info.in, &info.out};
+    bool full_or_low = d.speed == UsbSpeed::kFull || d.speed == UsbSpeed::kLow;
+    for (int p = kPipeIn; p < kPipeCount; p++) {
+        const UsbEndpointInfo& e = *eps[p];
+        if (!e.addr) continue;
+        u8 dci = u8((e.addr & usb::kEpNumMask) * 2 + ((e.addr & usb::kEpDirIn) ? 1 : 0));
+        d.dci[p] = dci;
+        d.ep_addr[p] = e.addr;
+        d.ep_mps[p] = e.mps;
+        icc[1] |= 1u << dci;
+        if (dci > max_dci) max_dci = dci;
+        u8 interval = e.type == usb::kEpInterrupt ? xhci_ep_interval(full_or_low, e.interval) : 0;
+        fill_ep_ctx(ctx_dw(c.input_ctx, 1 + dci, cs), ep_ctx_type(e), e.mps, e.max_burst, interval, d.ring[p]);
+    }
+    // The slot context as the controller has it, with the new entry count.
+    __builtin_memcpy(ctx_dw(c.input_ctx, 1, cs), flat<void>(d.out_ctx), 16);
+    u32* sl = ctx_dw(c.input_ctx, 1, cs);
+    sl[0] = (sl[0] & ~(0x1Fu << 27)) | u32(max_dci) << 27;
+    sl[3] = 0;
+    u8 cc = xhci_command(c, XhciTrb{c.input_ctx, 0, xhci_trb_control(kTrbConfigureEndpoint) | u32(d.slot) << kTrbSlotShift});
+    if (cc != kCcSuccess) {
+        dlog(1, "usb slot %u: configure endpoint failed (completion code %u)\n", d.slot, cc);
+        return false;
+    }
+    UsbSetup s{usb::kDirOut | usb::kTypeStandard | usb::kRecipDevice, usb::kReqSetConfiguration, info.config_value, 0,
+               0};
+    if (usb_control(d, s, 0) != kCcSuccess) {
+        dlog(1, "usb slot %u: SET_CONFIGURATION %u failed\n", d.slot, info.config_value);
+        return false;
+    }
+    d.iface = info.number;
+    return true;
+}
+
+namespace {
+
+void enumerate_port(Hc& h, u32 port) {
+    u32 sc = port_enable(h, port);
+    if (!sc) return;
+    u32 dp = address_device(h, port, sc);
+    if (!dp) return;
+    UsbDevice& d = *flat<UsbDevice>(dp);
+    alignas(16) u8 buf[kConfigBufLen];
+    u32 b = u32(reinterpret_cast<uintptr_t>(buf));
+    __builtin_memset(buf, 0, sizeof(buf));
+    if (get_descriptor(d, usb::kDescDevice, b, 8) != kCcSuccess) {
+        dlog(1, "%s port %u: no device descriptor; skipped\n", h.name, port);
+        return;
+    }
+    if (!fix_mps0(h, d, buf)) return;
+    if (get_descriptor(d, usb::kDescDevice, b, usb::kDeviceDescLen) != kCcSuccess) return;
+    u16 vid = u16(buf[usb::kDevVendor] | buf[usb::kDevVendor + 1] << 8);
+    u16 pid = u16(buf[usb::kDevProduct] | buf[usb::kDevProduct + 1] << 8);
+    u8 dev_class = buf[usb::kDevClass];
+    __builtin_memset(buf, 0, sizeof(buf));
+    if (get_descriptor(d, usb::kDescConfig, b, usb::kConfigDescLen) != kCcSuccess) {
+        dlog(1, "%s port %u: %04x:%04x: no configuration descriptor; skipped\n", h.name, port, vid, pid);
+        return;
+    }
+    u16 total = u16(buf[2] | buf[3] << 8);
+    u16 len = u16(min<u32>(total, kConfigBufLen));
+    if (len > usb::kConfigDescLen && get_descriptor(d, usb::kDescConfig, b, len) != kCcSuccess) return;
+    static const char* const kSpeed[] = {"?", "full", "low", "high", "super"};
+    dlog(2, "%s port %u: %04x:%04x class %02x, %s speed, slot %u\n", h.name, port, vid, pid, dev_class,
+         kSpeed[u8(d.speed) <= 4 ? u8(d.speed) : 0], d.slot);
+    UsbInterfaceInfo info;
+    if (usb_find_interface(buf, len, usb::kClassMassStorage, usb::kMsdProtoBot, &info)) {
+        if (usb_msd_attach(d, info)) h.used++;
+        return;
+    }
+    dlog(1, "%s port %u: %04x:%04x: no interface we drive (class %02x); skipped\n", h.name, port, vid, pid,
+         dev_class);
+}
+
+void setup_one(const PciDevice& pd) {
+    Hc h{};
+    snformat(h.name, sizeof(h.name), "xhci %02x:%02x.%x", pci_bus(pd.bdf), pci_dev(pd.bdf), pci_fn(pd.bdf));
+    HbaRegs regs;
+    if (!hba_regs(pd.bdf, 0, 0x1000, "xhci", &regs) || regs.io) return;
+    h.cap = regs.base;
+    u32 caplen = rd32(h.cap + kCapLength) & 0xFF;
+    u32 hcs1 = rd32(h.cap + kHcsParams1), hcs2 = rd32(h.cap + kHcsParams2), hcc = rd32(h.cap + kHccParams1);
+    h.block = hba_dma_alloc(kCtrlBlockSize, "xhci");
+    if (!h.block) return;
+    h.c = flat<XhciCtrl>(h.block);
+    XhciCtrl& c = *h.c;
+    c.bdf = pd.bdf;
+    c.op = h.cap + caplen;
+    c.rt = h.cap + (rd32(h.cap + kRtsOff) & ~0x1Fu);
+    c.db = h.cap + (rd32(h.cap + kDbOff) & ~0x3u);
+    c.ctx_size = (hcc & kHccCsz) ? 64 : 32;
+    c.max_slots = u8(min<u32>(hcs1 & 0xFF, kMaxSlots));
+    c.nports = u8(min<u32>(hcs1 >> 24, kMaxPorts));
+    ext_caps(h, hcc);
+    if (!halt_and_reset(h) || !start(h, hcs2)) return;
+    dlog(1, "%s: version %x, %u ports, %u slots, %u-byte contexts\n", h.name, rd32(h.cap) >> 16, c.nports,
+         c.max_slots, c.ctx_size);
+    for (u32 port = 1; port <= c.nports && !c.broken; port++) enumerate_port(h, port);
+    if (!h.used) {
+        // Nothing of ours on it: the OS finds it halted and reset.
+        halt_and_reset(h);
+        dlog(2, "%s: nothing to drive; halted\n", h.name);
+    }
+}
+
+}  // namespace
+
+void xhci_setup() {
+    const PciState& ps = pci_state();
+    for (int i = 0; i < ps.ndevices; i++) {
+        const PciDevice& pd = ps.devices[i];
+        if (pd.class_code == kPciClassSerialBus && pd.subclass == kPciSubclassUsb && pd.prog_if == kPciProgIfXhci) setup_one(pd);
+    }
+}
+
+}  // namespace reef
