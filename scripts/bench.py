@@ -122,6 +122,8 @@ CONFIGS = [
     ("pc-virtio-scsi-128m", "pc + virtio-scsi 128M", ["-M", "pc", "-m", "128M", "--disk", "virtio-scsi"]),
     ("pc-lsi-128m", "pc + LSI 53C895A 128M", ["-M", "pc", "-m", "128M", "--disk", "lsi"]),
     ("pc-esp-128m", "pc + AM53C974 128M", ["-M", "pc", "-m", "128M", "--disk", "am53c974"]),
+    ("q35-xhci-128m", "q35 + usb-storage on xHCI 128M", ["-M", "q35", "-m", "128M", "--disk", "usb-xhci"]),
+    ("pc-xhci-128m", "pc + usb-storage on xHCI 128M", ["-M", "pc", "-m", "128M", "--disk", "usb-xhci"]),
     # "--kernel": no disk; -kernel with tests/payloads/bench/kernel.S (build_kernel_payload), measured
     # from reset to the kernel's entry [4]; also under qboot.
     ("pc-kernel-128m", "pc -kernel 128M [4]", ["-M", "pc", "-m", "128M", "--kernel"]),
@@ -614,6 +616,7 @@ def main():
     ap.add_argument("--max-runs", type=int, default=6, help="virtual-time runs when the first two disagree")
     ap.add_argument("--no-rt", action="store_true",
                     help="no real-time scheduling for the -icount runs (nice -10 at most)")
+    ap.add_argument("--only", help="comma-separated row keys to run (e.g. pc-ide-128m,q35-xhci-128m)")
     ap.add_argument("--bios", default=os.environ.get("REEF_BIOS", REEF_BIOS))
     ap.add_argument("--seabios", default=os.environ.get("REEF_SEABIOS", SEABIOS))
     args = ap.parse_args()
@@ -625,6 +628,9 @@ def main():
         if not os.path.isfile(p):
             raise BenchError("%s not found: %s%s" % (NAMES[role], p, " (run `make`)" if role == "reef" else ""))
     configs = [c for c in CONFIGS if c[0] == PHASE_CONFIG] if args.quick else CONFIGS
+    if args.only:
+        keys = args.only.split(",")
+        configs = [c for c in CONFIGS if c[0] in keys]
 
     t_start = time.monotonic()
     os.makedirs(BENCH, exist_ok=True)
