@@ -85,6 +85,11 @@ struct UsbDevice {
     u32 poll_len;
 };
 
+// A small DMA buffer of the class driver's (a HID report), this far past the
+// UsbDevice in its page.
+constexpr u32 kUsbDevBufferOffset = 0x300, kUsbDevBufferLen = 0x100;
+static_assert(sizeof(UsbDevice) <= kUsbDevBufferOffset);
+
 // ---- 32-bit runtime (xhci.cc) --------------------------------------------
 // A command on the command ring; the completion code (kCcTimeout: none
 // came; the controller is marked broken). *ev gets the completion event.

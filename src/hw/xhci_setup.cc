@@ -7,6 +7,7 @@
 // the event ring with a timeout; no fixed delays (docs/usb.md).
 #include "fw/pci.h"
 #include "hw/scsi_hba.h"
+#include "hw/usb_hid.h"
 #include "hw/usb_msd.h"
 #include "hw/xhci.h"
 #include "hw/timer.h"
@@ -26,6 +27,7 @@ constexpr u32 kOffErst = 0x100, kOffCmdRing = 0x200, kOffEventRing = 0x400, kOff
               kOffInputCtx = 0x1000;
 // A device's DMA block (one page).
 constexpr u32 kOffDevRings = 0x800, kOffDevStruct = 0xC00;
+static_assert(kOffDevStruct + kUsbDevBufferOffset + kUsbDevBufferLen <= kPage);
 constexpr u32 kConfigBufLen = 512;
 constexpr u32 kHaltTimeoutUs = 20000, kResetTimeoutUs = 1000000, kPortResetTimeoutUs = 500000;
 
@@ -320,6 +322,11 @@ void enumerate_port(Hc& h, u32 port) {
     UsbInterfaceInfo info;
     if (usb_find_interface(buf, len, usb::kClassMassStorage, usb::kMsdProtoBot, &info)) {
         if (usb_msd_attach(d, info)) h.used++;
+        return;
+    }
+    if (CONFIG_USB_KEYBOARD && usb_find_interface(buf, len, usb::kClassHid, usb::kHidProtoKeyboard, &info) &&
+        info.subclass == usb::kHidSubclassBoot) {
+        if (usb_kbd_attach(d, info)) h.used++;
         return;
     }
     dlog(1, "%s port %u: %04x:%04x: no interface we drive (class %02x); skipped\n", h.name, port, vid, pid,

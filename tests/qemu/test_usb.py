@@ -9,10 +9,11 @@
 * a usb-storage disk whose reads fail: "Boot failed", the next disk boots;
   a controller with nothing attached is halted again."""
 import re
+import time
 
 import pytest
 
-from reefqemu import SEABIOS, Qemu, disk_args, message_sector
+from reefqemu import SEABIOS, Qemu, build_sector, disk_args, message_sector
 
 LINUX_MEM = "512M"
 LINUX_USB = [("pc", "usb-xhci"), ("q35", "usb-xhci"), ("pc", "usb-nec-xhci")]
@@ -106,3 +107,80 @@ def test_empty_controller_is_halted(bios, tmp_path):
         vm.wait_serial(r"BOOTED-FROM-IDE", timeout=60)
         log = vm.debug_text()
     assert re.search(r"^xhci [0-9a-f:.]+: version", log, re.M), log
+
+
+# A boot sector that prints "READY", then echoes what INT 16h AH=00h
+# returns as "<AX in hex> " on COM1 until Enter, then "DONE".
+KEY_ECHO = r"""
+        .code16
+        .globl _start
+_start: cli
+        xorw %ax, %ax
+        movw %ax, %ds
+        movw %ax, %ss
+        movw $0x7000, %sp
+        sti
+        movw $ready, %si
+        call puts
+1:      movb $0x00, %ah
+        int $0x16
+        pushw %ax
+        movw %ax, %bx
+        movw $4, %cx
+2:      rolw $4, %bx
+        movb %bl, %al
+        andb $0x0f, %al
+        addb $'0', %al
+        cmpb $'9', %al
+        jbe 3f
+        addb $7, %al
+3:      call putc
+        loop 2b
+        movb $' ', %al
+        call putc
+        popw %ax
+        cmpb $0x0d, %al
+        jne 1b
+        movw $done, %si
+        call puts
+4:      hlt
+        jmp 4b
+putc:   movw $0x3f8, %dx
+        outb %al, %dx
+        ret
+puts:   lodsb
+        testb %al, %al
+        jz 5f
+        call putc
+        jmp puts
+5:      ret
+ready:  .asciz "READY\r\n"
+done:   .asciz "DONE\r\n"
+        .org 510
+        .word 0xaa55
+"""
+
+
+@pytest.mark.parametrize("which", ["reef", "seabios"])
+@pytest.mark.parametrize("machine", ["pc", "q35"])
+def test_usb_keyboard_types_into_int16(bios, tmp_path, machine, which):
+    """A machine without an i8042 (i8042=off): QEMU's sendkey goes to the
+    usb-kbd, and the boot sector reads the keys through INT 16h, shifted
+    ones, Ctrl and Enter included. SeaBIOS as the floor."""
+    d = tmp_path / "echo"
+    d.mkdir()
+    img = build_sector(str(d), KEY_ECHO)
+    args = disk_args(img, "ide", machine) + ["-device", "qemu-xhci,id=usb0", "-device", "usb-kbd,bus=usb0.0"]
+    vm = Qemu(bios=bios if which == "reef" else SEABIOS, name="usb-kbd-%s-%s" % (machine, which),
+              args=["-M", machine + ",i8042=off", "-m", "64M", "-nic", "none"] + args)
+    with vm:
+        vm.wait_serial(r"READY", timeout=60)
+        for key in ("a", "shift-b", "1", "ctrl-c", "ret"):
+            vm.sendkey(key)
+            time.sleep(0.2)
+        vm.wait_serial(r"DONE", timeout=20)
+        text, log = vm.serial_text(), vm.debug_text()
+    if which == "reef":
+        assert re.search(r"^usb-kbd port \d+: boot keyboard", log, re.M), log
+    keys = text.split("READY", 1)[1].split("DONE")[0].split()
+    assert keys == ["1E61", "3042", "0231", "2E03", "1C0D"], text
