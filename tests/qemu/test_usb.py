@@ -184,3 +184,43 @@ def test_usb_keyboard_types_into_int16(bios, tmp_path, machine, which):
         assert re.search(r"^usb-kbd port \d+: boot keyboard", log, re.M), log
     keys = text.split("READY", 1)[1].split("DONE")[0].split()
     assert keys == ["1E61", "3042", "0231", "2E03", "1C0D"], text
+
+
+# ---- hand-off: Linux takes the controller over -------------------------------
+# Debian's cloud kernel has no USB; the generic kernel's image loads
+# usbcore, xhci-pci and ehci-pci (scripts/mkgrubimage.sh), and its report
+# has the USB lines of dmesg ("usb-dmesg").
+# (Linux's "quirk_usb_early_handoff ... took N usecs" line is no trouble:
+# it says how long the quirk ran, about the same after SeaBIOS.)
+HANDOFF_TROUBLE = re.compile(r"handoff failed|HC died|not ready|halt failed|not halted|BIOS|error|fail", re.I)
+HANDOFF_CASES = [("q35", "usb-xhci"), ("pc", "usb-nec-xhci")]
+
+
+@pytest.fixture(scope="module")
+def generic_usb_boots(bios, seabios):
+    from linuxboot import LinuxBootPool, build_grub_image
+    try:
+        image = build_grub_image(flavour="generic")
+    except RuntimeError as e:
+        pytest.fail(str(e), pytrace=False)
+    pool = LinuxBootPool(image)
+    for case in HANDOFF_CASES:
+        for role, b in (("reef", bios), ("seabios", seabios)):
+            pool.submit(role, b, LINUX_MEM, disk_extra(*case))
+    yield lambda role, b, case: pool.get(role, b, LINUX_MEM, disk_extra(*case))
+    pool.close()
+
+
+@pytest.mark.parametrize("case", HANDOFF_CASES, ids=["%s-%s" % c for c in HANDOFF_CASES])
+def test_linux_takes_the_controller_over(generic_usb_boots, bios, seabios, case):
+    ref = generic_usb_boots("seabios", seabios, case)
+    boot = generic_usb_boots("reef", bios, case)
+    for b, who in ((ref, "SeaBIOS"), (boot, "ReefBIOS")):
+        if not b.ok:
+            pytest.fail("boot under %s failed: %s" % (who, b.failure_text()), pytrace=False)
+    dmesg = boot.report.sections.get("usb-dmesg", "")
+    assert re.search(r"xhci_hcd .*: xHCI Host Controller", dmesg), dmesg
+    trouble = [l for l in dmesg.splitlines() if HANDOFF_TROUBLE.search(l)]
+    ref_trouble = [l for l in ref.report.sections.get("usb-dmesg", "").splitlines() if HANDOFF_TROUBLE.search(l)]
+    assert not trouble, "ours:\n%s\nSeaBIOS's:\n%s\n\nall of ours:\n%s" % ("\n".join(trouble), "\n".join(ref_trouble),
+                                                                          dmesg)
