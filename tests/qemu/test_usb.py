@@ -198,12 +198,8 @@ HANDOFF_CASES = [("q35", "usb-xhci"), ("pc", "usb-nec-xhci")]
 
 @pytest.fixture(scope="module")
 def generic_usb_boots(bios, seabios):
-    from linuxboot import LinuxBootPool, build_grub_image
-    try:
-        image = build_grub_image(flavour="generic")
-    except RuntimeError as e:
-        pytest.fail(str(e), pytrace=False)
-    pool = LinuxBootPool(image)
+    from linuxboot import generic_boot_pool
+    pool = generic_boot_pool()
     for case in HANDOFF_CASES:
         for role, b in (("reef", bios), ("seabios", seabios)):
             pool.submit(role, b, LINUX_MEM, disk_extra(*case))
