@@ -30,6 +30,15 @@ constexpr u8 kEpControl = 0, kEpIsochronous = 1, kEpBulk = 2, kEpInterrupt = 3;
 constexpr u8 kClassHid = 0x03, kClassMassStorage = 0x08, kClassHub = 0x09;
 constexpr u8 kMsdSubclassScsi = 0x06, kMsdProtoBot = 0x50, kMsdProtoUas = 0x62;
 constexpr u8 kHidSubclassBoot = 0x01, kHidProtoKeyboard = 0x01, kHidProtoMouse = 0x02;
+// Hubs (USB 2.0 chapter 11): class requests to the hub (recipient device)
+// and its ports (recipient other), features, port status bits.
+constexpr u8 kRecipOther = 0x03, kDescHub = 0x29;
+constexpr u16 kHubPortReset = 4, kHubPortPower = 8, kHubCPortConnection = 16, kHubCPortReset = 20;
+constexpr u16 kHubStatConnection = 1u << 0, kHubStatEnable = 1u << 1, kHubStatReset = 1u << 4,
+              kHubStatLowSpeed = 1u << 9, kHubStatHighSpeed = 1u << 10;
+constexpr u16 kHubChangeReset = 1u << 4;
+constexpr u32 kHubDescPorts = 2, kHubDescCharacteristics = 3, kHubDescMinLen = 7;
+constexpr u16 kHubTtThinkMask = 3u << 5;
 // Class requests: Bulk-Only Transport (interface), HID.
 constexpr u8 kReqBotReset = 0xFF, kReqBotGetMaxLun = 0xFE;
 constexpr u8 kReqHidSetIdle = 0x0A, kReqHidSetProtocol = 0x0B;
@@ -44,6 +53,16 @@ struct UsbSetup {
     u16 value, index, length;
 } PACKED;
 static_assert(sizeof(UsbSetup) == 8);
+
+// A USB drive's DrivePath::device: the LUN (bits 15:0), the route string
+// (hub ports, 4 bits per tier, bits 51:32) and the number of hubs (bits
+// 59:56); the root port is DrivePath::channel.
+constexpr u64 usb_path_device(u32 lun, u32 route, u8 depth) {
+    return u64(lun & 0xFFFF) | u64(route & 0xFFFFF) << 32 | u64(depth & 0xF) << 56;
+}
+constexpr u32 usb_path_lun(u64 dev) { return u32(dev & 0xFFFF); }
+constexpr u32 usb_path_route(u64 dev) { return u32((dev >> 32) & 0xFFFFF); }
+constexpr u8 usb_path_depth(u64 dev) { return u8((dev >> 56) & 0xF); }
 
 // The default control pipe's max packet size before the device descriptor
 // says (8 bytes are enough to read bMaxPacketSize0 at any of these).

@@ -21,6 +21,16 @@ bool usb_msd_attach(UsbDevice& dev, const UsbInterfaceInfo& info) {
     if (usb_control(dev, s, u32(reinterpret_cast<uintptr_t>(&max_lun))) != xhci::kCcSuccess) max_lun = 0;
     if (max_lun > kUsbMsdMaxLun) max_lun = 0;
     const XhciCtrl& c = *reinterpret_cast<const XhciCtrl*>(uintptr_t(dev.hc));
+    // Named by QEMU's port path: "usb-storage <port>:<lun>" on a root port,
+    // "usb-storage@<root>.<hub port>... <port>:<lun>" behind hubs.
+    char name[32];
+    u32 len = u32(snformat(name, sizeof(name), dev.depth ? "usb-storage@%u" : "usb-storage", dev.path_port));
+    u8 target = dev.path_port;
+    for (u8 i = 0; i < dev.depth; i++) {
+        u8 p = u8((dev.route >> (4 * i)) & 0xF);
+        if (i + 1 == dev.depth) target = p;
+        else if (len < sizeof(name)) len += u32(snformat(name + len, sizeof(name) - len, ".%u", p));
+    }
     bool any = false;
     UsbState& st = usb_state();
     for (u8 lun = 0; lun <= max_lun; lun++) {
@@ -33,12 +43,13 @@ bool usb_msd_attach(UsbDevice& dev, const UsbInterfaceInfo& info) {
         d.drive.driver = DriverType::kUsbMsd;
         d.dev = u32(reinterpret_cast<uintptr_t>(&dev));
         d.lun = lun;
-        if (!scsi_register_lun(d.drive, c.bdf, dev.path_port, lun, "usb-storage")) continue;
+        if (!scsi_register_lun(d.drive, c.bdf, target, lun, name)) continue;
         // EDD 3.0 "USB" (its device path is left to be defined): the root
-        // port's number as QEMU counts it, the LUN.
+        // port's number as QEMU counts it; the LUN, the route string and
+        // the hub depth (usb_path_device).
         __builtin_memcpy(d.drive.path.iface, "USB     ", 8);
         d.drive.path.channel = dev.path_port;
-        d.drive.path.device = lun;
+        d.drive.path.device = usb_path_device(lun, dev.route, dev.depth);
         d.drive.max_transfer = kUsbMsdMaxBytes / d.drive.sector_size;
         st.ndrives++;
         any = true;

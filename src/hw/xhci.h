@@ -43,7 +43,7 @@ constexpr u8 kEpTypeBulkOut = 2, kEpTypeIntOut = 3, kEpTypeControl = 4, kEpTypeB
 constexpr u8 kEpStateHalted = 2;
 // Ring sizes (TRBs).
 constexpr u16 kCmdRingTrbs = 16, kEventRingTrbs = 64, kXferRingTrbs = 16;
-constexpr u8 kMaxSlots = 16, kMaxPorts = 32, kMaxScratchpads = 32;
+constexpr u8 kMaxSlots = 16, kMaxPorts = 32, kMaxScratchpads = 32, kMaxHubs = 8, kMaxDepth = 5;
 constexpr u32 kCmdTimeoutUs = 2000000, kXferTimeoutUs = 5000000;
 }  // namespace xhci
 
@@ -70,7 +70,10 @@ enum UsbPipe : u8 { kPipeControl = 0, kPipeIn = 1, kPipeOut = 2, kPipeCount = 3 
 struct UsbDevice {
     u32 hc;                   // flat XhciCtrl
     u32 out_ctx;
-    u8 slot, port, path_port; // xHCI port number; the port's number in its protocol (QEMU's path)
+    u8 slot, port, path_port; // xHCI root port number; its number in its protocol (QEMU's path)
+    u8 depth;                 // hubs between the root port and the device
+    u32 route;                // route string: the hub port at each tier, 4 bits each
+    u8 tt_slot, tt_port;      // the high-speed hub whose transaction translator serves a full/low-speed device
     UsbSpeed speed;
     u16 mps0;
     u8 iface;

@@ -48,6 +48,9 @@ struct Hc {
     char name[16];
     u8 proto_offset[kMaxPorts + 1];  // first port of the protocol each port belongs to
     int used;                        // devices a class driver took
+    u32 hubs[kMaxHubs];              // flat UsbDevice of each hub found, to scan
+    u8 hub_ports[kMaxHubs];
+    int nhubs;
 };
 
 void ext_caps(Hc& h, u32 hcc) {
@@ -171,15 +174,24 @@ void fill_ep_ctx(u32* ep, u8 type, u16 mps, u8 burst, u8 interval, const XhciRin
     ep[4] = type == kEpTypeControl ? 8 : mps;  // average TRB length
 }
 
-// Slot, address, device descriptor; the device in its DMA block, or 0.
-u32 address_device(Hc& h, u32 port, u32 portsc) {
+// Where a device is: its root port, the hubs on the way, its speed.
+struct Attach {
+    u8 root_port, path_port;
+    u8 depth;
+    u32 route;
+    UsbSpeed speed;
+    u8 tt_slot, tt_port;
+    u8 last_port;   // the hub port (or root port) it is on, for the log
+};
+
+// Slot, address; the device in its DMA block, or 0.
+u32 address_device(Hc& h, const Attach& a) {
     XhciCtrl& c = *h.c;
-    UsbSpeed speed = UsbSpeed((portsc >> kPortSpeedShift) & kPortSpeedMask);
     XhciTrb ev;
     u8 cc = xhci_command(c, XhciTrb{0, 0, xhci_trb_control(kTrbEnableSlot)}, &ev);
     u8 slot = xhci_trb_slot(ev);
     if (cc != kCcSuccess || !slot || slot > c.max_slots) {
-        dlog(1, "%s port %u: no device slot (completion code %u)\n", h.name, port, cc);
+        dlog(1, "%s port %u route %x: no device slot (completion code %u)\n", h.name, a.root_port, a.route, cc);
         return 0;
     }
     u32 blk = hba_dma_alloc(kPage, "usb device");
@@ -188,10 +200,14 @@ u32 address_device(Hc& h, u32 port, u32 portsc) {
     d.hc = u32(reinterpret_cast<uintptr_t>(&c));
     d.out_ctx = blk;
     d.slot = slot;
-    d.port = u8(port);
-    d.path_port = u8(port - (h.proto_offset[port] ? h.proto_offset[port] : 1) + 1);
-    d.speed = speed;
-    d.mps0 = usb_default_mps0(speed);
+    d.port = a.root_port;
+    d.path_port = a.path_port;
+    d.depth = a.depth;
+    d.route = a.route;
+    d.tt_slot = a.tt_slot;
+    d.tt_port = a.tt_port;
+    d.speed = a.speed;
+    d.mps0 = usb_default_mps0(a.speed);
     for (int p = 0; p < kPipeCount; p++)
         d.ring[p] = XhciRing{blk + kOffDevRings + p * kXferRingTrbs * 16u, kXferRingTrbs, 0, 1};
     d.dci[kPipeControl] = 1;
@@ -203,12 +219,14 @@ u32 address_device(Hc& h, u32 port, u32 portsc) {
     u32* icc = ctx_dw(c.input_ctx, 0, cs);
     icc[1] = 0x3;  // add the slot and EP0 contexts
     u32* sl = ctx_dw(c.input_ctx, 1, cs);
-    sl[0] = u32(speed) << 20 | 1u << 27;  // route string 0, one context entry
-    sl[1] = port << 16;
+    sl[0] = (a.route & 0xFFFFF) | u32(a.speed) << 20 | 1u << 27;  // one context entry
+    sl[1] = u32(a.root_port) << 16;
+    sl[2] = u32(a.tt_slot) | u32(a.tt_port) << 8;
     fill_ep_ctx(ctx_dw(c.input_ctx, 2, cs), kEpTypeControl, d.mps0, 0, 0, d.ring[kPipeControl]);
     cc = xhci_command(c, XhciTrb{c.input_ctx, 0, xhci_trb_control(kTrbAddressDevice) | u32(slot) << kTrbSlotShift});
     if (cc != kCcSuccess) {
-        dlog(1, "%s port %u: address device failed (completion code %u); skipped\n", h.name, port, cc);
+        dlog(1, "%s port %u route %x: address device failed (completion code %u); skipped\n", h.name, a.root_port,
+             a.route, cc);
         return 0;
     }
     return blk + kOffDevStruct;
@@ -247,7 +265,7 @@ bool fix_mps0(Hc& h, UsbDevice& d, const u8* desc) {
 
 // Declared in usb_msd.h for the class drivers: the interface's endpoints
 // as pipes In/Out, the Configure Endpoint command, SET_CONFIGURATION.
-bool usb_configure(UsbDevice& d, const UsbInterfaceInfo& info) {
+bool usb_configure(UsbDevice& d, const UsbInterfaceInfo& info, u8 hub_ports, u8 hub_ttt) {
     XhciCtrl& c = *flat<XhciCtrl>(d.hc);
     u32 cs = c.ctx_size;
     __builtin_memset(flat<void>(c.input_ctx), 0, 33 * cs);
@@ -273,6 +291,11 @@ bool usb_configure(UsbDevice& d, const UsbInterfaceInfo& info) {
     u32* sl = ctx_dw(c.input_ctx, 1, cs);
     sl[0] = (sl[0] & ~(0x1Fu << 27)) | u32(max_dci) << 27;
     sl[3] = 0;
+    if (hub_ports) {
+        sl[0] |= 1u << 26;  // Hub
+        sl[1] = (sl[1] & 0x00FFFFFF) | u32(hub_ports) << 24;
+        sl[2] = (sl[2] & ~(3u << 16)) | u32(hub_ttt) << 16;
+    }
     u8 cc = xhci_command(c, XhciTrb{c.input_ctx, 0, xhci_trb_control(kTrbConfigureEndpoint) | u32(d.slot) << kTrbSlotShift});
     if (cc != kCcSuccess) {
         dlog(1, "usb slot %u: configure endpoint failed (completion code %u)\n", d.slot, cc);
@@ -290,47 +313,149 @@ bool usb_configure(UsbDevice& d, const UsbInterfaceInfo& info) {
 
 namespace {
 
-void enumerate_port(Hc& h, u32 port) {
-    u32 sc = port_enable(h, port);
-    if (!sc) return;
-    u32 dp = address_device(h, port, sc);
-    if (!dp) return;
+u8 hub_request(UsbDevice& hub, u8 request, u16 feature, u8 port) {
+    UsbSetup s{usb::kDirOut | usb::kTypeClass | usb::kRecipOther, request, feature, port, 0};
+    return usb_control(hub, s, 0);
+}
+
+// GET_STATUS of a hub port: wPortStatus | wPortChange << 16 (0 on failure).
+u32 hub_port_status(UsbDevice& hub, u8 port) {
+    alignas(4) u32 st = 0;
+    UsbSetup s{usb::kDirIn | usb::kTypeClass | usb::kRecipOther, usb::kReqGetStatus, 0, port, 4};
+    if (usb_control(hub, s, u32(reinterpret_cast<uintptr_t>(&st))) != kCcSuccess) return 0;
+    return st;
+}
+
+// A hub found by enumerate(): its descriptor, the slot context's hub
+// fields; its ports are scanned later (scan_hub), not from here.
+bool hub_attach(Hc& h, UsbDevice& d, const UsbInterfaceInfo& info) {
+    if (d.speed == UsbSpeed::kSuper) {
+        dlog(1, "%s port %u route %x: USB 3 hub: not supported; skipped\n", h.name, d.port, d.route);
+        return false;
+    }
+    if (d.depth >= kMaxDepth || h.nhubs >= kMaxHubs) {
+        dlog(1, "%s port %u route %x: hub too deep or too many hubs; skipped\n", h.name, d.port, d.route);
+        return false;
+    }
+    alignas(4) u8 desc[16] = {};
+    UsbSetup s{usb::kDirIn | usb::kTypeClass | usb::kRecipDevice, usb::kReqGetDescriptor, u16(usb::kDescHub << 8), 0,
+               sizeof(desc)};
+    if (usb_control(d, s, u32(reinterpret_cast<uintptr_t>(desc))) != kCcSuccess || desc[0] < usb::kHubDescMinLen ||
+        desc[1] != usb::kDescHub) {
+        dlog(1, "%s port %u route %x: no hub descriptor; skipped\n", h.name, d.port, d.route);
+        return false;
+    }
+    u8 nports = desc[usb::kHubDescPorts];
+    if (!nports) {
+        dlog(1, "%s port %u route %x: hub with no ports; skipped\n", h.name, d.port, d.route);
+        return false;
+    }
+    if (nports > 15) nports = 15;  // what a route string nibble can name
+    u8 ttt = d.speed == UsbSpeed::kHigh ? u8((desc[usb::kHubDescCharacteristics] & usb::kHubTtThinkMask) >> 5) : 0;
+    UsbInterfaceInfo none = info;
+    none.in = none.out = UsbEndpointInfo{};  // the status change endpoint: ports are polled instead
+    if (!usb_configure(d, none, nports, ttt)) return false;
+    h.hubs[h.nhubs] = u32(reinterpret_cast<uintptr_t>(&d));
+    h.hub_ports[h.nhubs++] = nports;
+    dlog(2, "%s port %u route %x: hub, %u ports\n", h.name, d.port, d.route, nports);
+    return true;
+}
+
+// The device at `a`: address, descriptors, a class driver. True if one took it.
+bool enumerate(Hc& h, const Attach& a) {
+    u32 dp = address_device(h, a);
+    if (!dp) return false;
     UsbDevice& d = *flat<UsbDevice>(dp);
     alignas(16) u8 buf[kConfigBufLen];
     u32 b = u32(reinterpret_cast<uintptr_t>(buf));
     __builtin_memset(buf, 0, sizeof(buf));
     if (get_descriptor(d, usb::kDescDevice, b, 8) != kCcSuccess) {
-        dlog(1, "%s port %u: no device descriptor; skipped\n", h.name, port);
-        return;
+        dlog(1, "%s port %u route %x: no device descriptor; skipped\n", h.name, a.root_port, a.route);
+        return false;
     }
-    if (!fix_mps0(h, d, buf)) return;
-    if (get_descriptor(d, usb::kDescDevice, b, usb::kDeviceDescLen) != kCcSuccess) return;
+    if (!fix_mps0(h, d, buf)) return false;
+    if (get_descriptor(d, usb::kDescDevice, b, usb::kDeviceDescLen) != kCcSuccess) return false;
     u16 vid = u16(buf[usb::kDevVendor] | buf[usb::kDevVendor + 1] << 8);
     u16 pid = u16(buf[usb::kDevProduct] | buf[usb::kDevProduct + 1] << 8);
     u8 dev_class = buf[usb::kDevClass];
     __builtin_memset(buf, 0, sizeof(buf));
     if (get_descriptor(d, usb::kDescConfig, b, usb::kConfigDescLen) != kCcSuccess) {
-        dlog(1, "%s port %u: %04x:%04x: no configuration descriptor; skipped\n", h.name, port, vid, pid);
-        return;
+        dlog(1, "%s port %u route %x: %04x:%04x: no configuration descriptor; skipped\n", h.name, a.root_port,
+             a.route, vid, pid);
+        return false;
     }
     u16 total = u16(buf[2] | buf[3] << 8);
     u16 len = u16(min<u32>(total, kConfigBufLen));
-    if (len > usb::kConfigDescLen && get_descriptor(d, usb::kDescConfig, b, len) != kCcSuccess) return;
+    if (len > usb::kConfigDescLen && get_descriptor(d, usb::kDescConfig, b, len) != kCcSuccess) return false;
     static const char* const kSpeed[] = {"?", "full", "low", "high", "super"};
-    dlog(2, "%s port %u: %04x:%04x class %02x, %s speed, slot %u\n", h.name, port, vid, pid, dev_class,
-         kSpeed[u8(d.speed) <= 4 ? u8(d.speed) : 0], d.slot);
+    dlog(2, "%s port %u route %x: %04x:%04x class %02x, %s speed, slot %u\n", h.name, a.root_port, a.route, vid, pid,
+         dev_class, kSpeed[u8(d.speed) <= 4 ? u8(d.speed) : 0], d.slot);
     UsbInterfaceInfo info;
-    if (usb_find_interface(buf, len, usb::kClassMassStorage, usb::kMsdProtoBot, &info)) {
-        if (usb_msd_attach(d, info)) h.used++;
-        return;
-    }
+    if (usb_find_interface(buf, len, usb::kClassMassStorage, usb::kMsdProtoBot, &info)) return usb_msd_attach(d, info);
     if (CONFIG_USB_KEYBOARD && usb_find_interface(buf, len, usb::kClassHid, usb::kHidProtoKeyboard, &info) &&
-        info.subclass == usb::kHidSubclassBoot) {
-        if (usb_kbd_attach(d, info)) h.used++;
-        return;
+        info.subclass == usb::kHidSubclassBoot)
+        return usb_kbd_attach(d, info);
+    if (usb_find_interface(buf, len, usb::kClassHub, 0xFF, &info)) return hub_attach(h, d, info);
+    dlog(1, "%s port %u route %x: %04x:%04x: no interface we drive (class %02x); skipped\n", h.name, a.root_port,
+         a.route, vid, pid, dev_class);
+    return false;
+}
+
+// Resets hub port `port` (polled: the reset's end); false if nothing usable.
+bool hub_port_reset(Hc& h, UsbDevice& hub, u8 port, u32* status) {
+    if (hub_request(hub, usb::kReqSetFeature, usb::kHubPortReset, port) != kCcSuccess) return false;
+    u32 st = 0;
+    bool done = hba_wait(kPortResetTimeoutUs, [&] {
+        st = hub_port_status(hub, port);
+        return (st >> 16) & usb::kHubChangeReset && !(st & usb::kHubStatReset);
+    });
+    hub_request(hub, usb::kReqClearFeature, usb::kHubCPortReset, port);
+    if (!done || !(st & usb::kHubStatEnable)) {
+        dlog(1, "%s port %u route %x: hub port %u: reset does not complete (status %x); skipped\n", h.name, hub.port,
+             hub.route, port, st);
+        return false;
     }
-    dlog(1, "%s port %u: %04x:%04x: no interface we drive (class %02x); skipped\n", h.name, port, vid, pid,
-         dev_class);
+    *status = st;
+    return true;
+}
+
+void scan_hub(Hc& h, int i) {
+    UsbDevice& hub = *flat<UsbDevice>(h.hubs[i]);
+    for (u8 p = 1; p <= h.hub_ports[i]; p++) hub_request(hub, usb::kReqSetFeature, usb::kHubPortPower, p);
+    bool used = false;
+    for (u8 p = 1; p <= h.hub_ports[i] && !h.c->broken; p++) {
+        u32 st = hub_port_status(hub, p);
+        if (!(st & usb::kHubStatConnection)) continue;
+        hub_request(hub, usb::kReqClearFeature, usb::kHubCPortConnection, p);
+        if (!hub_port_reset(h, hub, p, &st)) continue;
+        Attach a{};
+        a.root_port = hub.port;
+        a.path_port = hub.path_port;
+        a.depth = u8(hub.depth + 1);
+        a.route = hub.route | u32(p) << (4 * hub.depth);
+        a.speed = (st & usb::kHubStatLowSpeed) ? UsbSpeed::kLow : (st & usb::kHubStatHighSpeed) ? UsbSpeed::kHigh
+                                                                                            : UsbSpeed::kFull;
+        a.tt_slot = hub.tt_slot;
+        a.tt_port = hub.tt_port;
+        if (hub.speed == UsbSpeed::kHigh && a.speed != UsbSpeed::kHigh) {
+            a.tt_slot = hub.slot;  // this hub's transaction translator
+            a.tt_port = p;
+        }
+        a.last_port = p;
+        used |= enumerate(h, a);
+    }
+    if (used) h.used++;
+}
+
+void enumerate_root_port(Hc& h, u32 port) {
+    u32 sc = port_enable(h, port);
+    if (!sc) return;
+    Attach a{};
+    a.root_port = u8(port);
+    a.path_port = u8(port - (h.proto_offset[port] ? h.proto_offset[port] : 1) + 1);
+    a.speed = UsbSpeed((sc >> kPortSpeedShift) & kPortSpeedMask);
+    a.last_port = u8(port);
+    if (enumerate(h, a)) h.used++;
 }
 
 void setup_one(const PciDevice& pd) {
@@ -356,7 +481,9 @@ void setup_one(const PciDevice& pd) {
     if (!halt_and_reset(h) || !start(h, hcs2)) return;
     dlog(1, "%s: version %x, %u ports, %u slots, %u-byte contexts\n", h.name, rd32(h.cap) >> 16, c.nports,
          c.max_slots, c.ctx_size);
-    for (u32 port = 1; port <= c.nports && !c.broken; port++) enumerate_port(h, port);
+    for (u32 port = 1; port <= c.nports && !c.broken; port++) enumerate_root_port(h, port);
+    // Hubs found meanwhile, and hubs found on them (appended as they come).
+    for (int i = 0; i < h.nhubs && !c.broken; i++) scan_hub(h, i);
     if (!h.used) {
         // Nothing of ours on it: the OS finds it halted and reset.
         halt_and_reset(h);

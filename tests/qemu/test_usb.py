@@ -220,3 +220,39 @@ def test_linux_takes_the_controller_over(generic_usb_boots, bios, seabios, case)
     ref_trouble = [l for l in ref.report.sections.get("usb-dmesg", "").splitlines() if HANDOFF_TROUBLE.search(l)]
     assert not trouble, "ours:\n%s\nSeaBIOS's:\n%s\n\nall of ours:\n%s" % ("\n".join(trouble), "\n".join(ref_trouble),
                                                                           dmesg)
+
+
+# ---- hubs ---------------------------------------------------------------------
+def test_boot_through_nested_hubs_with_bootindex(bios, tmp_path):
+    """A usb-hub on the xHCI, a second hub on its port 2; disks on the
+    first hub's port 1 and the second hub's port 3. bootindex picks the
+    deeper one (its bootorder path names both hubs); both are registered."""
+    args = ["-device", "qemu-xhci,id=usb0",
+            "-device", "usb-hub,bus=usb0.0,port=1,id=hub1",
+            "-device", "usb-hub,bus=usb0.0,port=1.2,id=hub2"]
+    args += ["-drive", "file=%s,format=raw,if=none,id=u0,snapshot=on" % sector(tmp_path, "BOOTED-HUB1"),
+             "-device", "usb-storage,drive=u0,bus=usb0.0,port=1.1"]
+    args += ["-drive", "file=%s,format=raw,if=none,id=u1,snapshot=on" % sector(tmp_path, "BOOTED-HUB2"),
+             "-device", "usb-storage,drive=u1,bus=usb0.0,port=1.2.3,bootindex=0"]
+    vm = Qemu(bios=bios, name="usb-hubs", args=["-M", "q35", "-m", "64M", "-nic", "none"] + args)
+    with vm:
+        vm.wait_serial(r"BOOTED-HUB\d", timeout=60)
+        text, log = vm.serial_text(), vm.debug_text()
+        nhd = vm.read_phys(0x475, 1)[0]
+    assert "BOOTED-HUB2" in text and "BOOTED-HUB1" not in text, text + log
+    assert re.search(r"^usb-storage@1 1:0: QEMU QEMU HARDDISK", log, re.M), log
+    assert re.search(r"^usb-storage@1.2 3:0: QEMU QEMU HARDDISK", log, re.M), log
+    assert nhd == 2, log
+
+
+@pytest.mark.parametrize("which", ["reef", "seabios"])
+def test_disk_behind_a_hub_boots(bios, tmp_path, which):
+    """A disk on port 4 of a usb-hub on root port 2 boots, under both
+    firmwares (SeaBIOS as the floor)."""
+    args = ["-device", "qemu-xhci,id=usb0", "-device", "usb-hub,bus=usb0.0,port=2"]
+    args += ["-drive", "file=%s,format=raw,if=none,id=u0,snapshot=on" % sector(tmp_path, "BOOTED-BEHIND-HUB"),
+             "-device", "usb-storage,drive=u0,bus=usb0.0,port=2.4"]
+    vm = Qemu(bios=bios if which == "reef" else SEABIOS, name="usb-hub-" + which,
+              args=["-M", "pc", "-m", "64M", "-nic", "none"] + args)
+    with vm:
+        vm.wait_serial(r"BOOTED-BEHIND-HUB", timeout=60)

@@ -119,3 +119,12 @@ TEST(UsbBot, CbwAndCsw) {
     csw[0] = 'X';
     EXPECT_EQ(bot_check_csw(csw, 13, 7), BotResult::kInvalid);
 }
+
+TEST(UsbPath, DeviceFieldRoundTrips) {
+    u64 v = usb_path_device(3, 0x321, 3);
+    EXPECT_EQ(usb_path_lun(v), 3u);
+    EXPECT_EQ(usb_path_route(v), 0x321u);
+    EXPECT_EQ(usb_path_depth(v), 3);
+    EXPECT_EQ(usb_path_device(0, 0, 0), 0u);  // a root-port disk, LUN 0: the device path is 0
+    EXPECT_EQ(usb_path_route(usb_path_device(0, 0xFFFFFFFF, 0)), 0xFFFFFu);
+}
