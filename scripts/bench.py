@@ -124,6 +124,7 @@ CONFIGS = [
     ("pc-esp-128m", "pc + AM53C974 128M", ["-M", "pc", "-m", "128M", "--disk", "am53c974"]),
     ("q35-xhci-128m", "q35 + usb-storage on xHCI 128M", ["-M", "q35", "-m", "128M", "--disk", "usb-xhci"]),
     ("pc-xhci-128m", "pc + usb-storage on xHCI 128M", ["-M", "pc", "-m", "128M", "--disk", "usb-xhci"]),
+    ("pc-ehci-128m", "pc + usb-storage on EHCI 128M", ["-M", "pc", "-m", "128M", "--disk", "usb-ehci"]),
     # "--kernel": no disk; -kernel with tests/payloads/bench/kernel.S (build_kernel_payload), measured
     # from reset to the kernel's entry [4]; also under qboot.
     ("pc-kernel-128m", "pc -kernel 128M [4]", ["-M", "pc", "-m", "128M", "--kernel"]),

@@ -23,6 +23,7 @@
 #include "hw/scsi_hba.h"
 #include "hw/virtio_blk.h"
 #include "hw/esp_scsi.h"
+#include "hw/ehci.h"
 #include "hw/xhci.h"
 #include "hw/lsi_scsi.h"
 #include "hw/virtio_scsi.h"
@@ -161,6 +162,8 @@ extern "C" [[noreturn]] void post_main() {
     if (CONFIG_ESP_SCSI) esp_scsi_setup();
     post_phase("xhci");
     if (CONFIG_USB_XHCI) xhci_setup();
+    post_phase("ehci");
+    if (CONFIG_USB_EHCI) ehci_setup();
     block_finish_setup();
     optionrom_connect_disks();
 

@@ -2,7 +2,7 @@
 // USB keyboards at POST (src/hw/usb_hid.h): the interrupt pipe, the boot
 // protocol, reports only on change, the first transfer armed.
 #include "hw/usb_hid.h"
-#include "hw/usb_msd.h"
+#include "hw/usb_enum.h"
 #include "hw/xhci.h"
 #include "lib/log.h"
 

@@ -34,10 +34,5 @@ u8 usb_msd_exec(UsbMsdDrive& d, ScsiCmd* c);
 // POST: a device whose interface is mass storage / BOT: its pipes
 // configured, each LUN probed and registered. True if a drive came of it.
 bool usb_msd_attach(UsbDevice& d, const UsbInterfaceInfo& info);
-// POST (xhci_setup.cc): the interface's endpoints as the device's In/Out
-// pipes, the configuration set.
-// A hub (hub_ports > 0) also gets the slot context's hub fields (its port
-// count, the TT think time of a high-speed hub).
-bool usb_configure(UsbDevice& d, const UsbInterfaceInfo& info, u8 hub_ports = 0, u8 hub_ttt = 0);
 
 }  // namespace reef

@@ -2,6 +2,7 @@
 // USB mass storage at POST (src/hw/usb_msd.h): the bulk pipes, GET MAX
 // LUN, each logical unit through the SCSI layer's probe.
 #include "block/scsi.h"
+#include "hw/usb_enum.h"
 #include "hw/usb_msd.h"
 #include "hw/xhci.h"
 #include "lib/format.h"
@@ -20,7 +21,6 @@ bool usb_msd_attach(UsbDevice& dev, const UsbInterfaceInfo& info) {
     UsbSetup s{usb::kDirIn | usb::kTypeClass | usb::kRecipInterface, usb::kReqBotGetMaxLun, 0, dev.iface, 1};
     if (usb_control(dev, s, u32(reinterpret_cast<uintptr_t>(&max_lun))) != xhci::kCcSuccess) max_lun = 0;
     if (max_lun > kUsbMsdMaxLun) max_lun = 0;
-    const XhciCtrl& c = *reinterpret_cast<const XhciCtrl*>(uintptr_t(dev.hc));
     // Named by QEMU's port path: "usb-storage <port>:<lun>" on a root port,
     // "usb-storage@<root>.<hub port>... <port>:<lun>" behind hubs.
     char name[32];
@@ -43,7 +43,7 @@ bool usb_msd_attach(UsbDevice& dev, const UsbInterfaceInfo& info) {
         d.drive.driver = DriverType::kUsbMsd;
         d.dev = u32(reinterpret_cast<uintptr_t>(&dev));
         d.lun = lun;
-        if (!scsi_register_lun(d.drive, c.bdf, target, lun, name)) continue;
+        if (!scsi_register_lun(d.drive, dev.bdf, target, lun, name)) continue;
         // EDD 3.0 "USB" (its device path is left to be defined): the root
         // port's number as QEMU counts it; the LUN, the route string and
         // the hub depth (usb_path_device).

@@ -114,16 +114,16 @@ void restart_ep(UsbDevice& d, UsbPipe p, bool stop) {
 }
 }  // namespace
 
-void usb_recover(UsbDevice& d, UsbPipe p, bool stop) {
+void xhci_recover(UsbDevice& d, UsbPipe p, bool stop) {
     restart_ep(d, p, stop);
     if (p != kPipeControl && !stop) {
         UsbSetup s{usb::kDirOut | usb::kTypeStandard | usb::kRecipEndpoint, usb::kReqClearFeature,
                    usb::kFeatureEndpointHalt, d.ep_addr[p], 0};
-        usb_control(d, s, 0);
+        xhci_control(d, s, 0);
     }
 }
 
-u8 usb_control(UsbDevice& d, const UsbSetup& s, u32 buf) {
+u8 xhci_control(UsbDevice& d, const UsbSetup& s, u32 buf) {
     XhciCtrl& c = ctrl_of(d);
     if (c.broken) return kCcTimeout;
     XhciRing& r = d.ring[kPipeControl];
@@ -146,7 +146,7 @@ u8 usb_control(UsbDevice& d, const UsbSetup& s, u32 buf) {
     return cc;
 }
 
-u8 usb_transfer(UsbDevice& d, UsbPipe p, u32 buf, u32 len, u32* actual) {
+u8 xhci_transfer(UsbDevice& d, UsbPipe p, u32 buf, u32 len, u32* actual) {
     XhciCtrl& c = ctrl_of(d);
     *actual = 0;
     if (c.broken) return kCcTimeout;
@@ -172,7 +172,7 @@ u8 usb_transfer(UsbDevice& d, UsbPipe p, u32 buf, u32 len, u32* actual) {
     return cc;
 }
 
-bool usb_poll_in(UsbDevice& d, u32 buf, u32 len) {
+bool xhci_poll_in(UsbDevice& d, u32 buf, u32 len) {
     XhciCtrl& c = ctrl_of(d);
     if (c.broken) return false;
     if (!d.poll_armed && !d.poll_done) {

@@ -7,8 +7,7 @@
 // the event ring with a timeout; no fixed delays (docs/usb.md).
 #include "fw/pci.h"
 #include "hw/scsi_hba.h"
-#include "hw/usb_hid.h"
-#include "hw/usb_msd.h"
+#include "hw/usb_enum.h"
 #include "hw/xhci.h"
 #include "hw/timer.h"
 #include "lib/format.h"
@@ -26,9 +25,8 @@ constexpr u32 kCtrlBlockSize = 2 * kPage;
 constexpr u32 kOffErst = 0x100, kOffCmdRing = 0x200, kOffEventRing = 0x400, kOffDcbaa = 0x800,
               kOffInputCtx = 0x1000;
 // A device's DMA block (one page).
-constexpr u32 kOffDevRings = 0x800, kOffDevStruct = 0xC00;
+constexpr u32 kOffDevRings = 0x800, kOffDevStruct = kUsbDevStructOffset;
 static_assert(kOffDevStruct + kUsbDevBufferOffset + kUsbDevBufferLen <= kPage);
-constexpr u32 kConfigBufLen = 512;
 constexpr u32 kHaltTimeoutUs = 20000, kResetTimeoutUs = 1000000, kPortResetTimeoutUs = 500000;
 
 u32 rd32(u32 a) { return *reinterpret_cast<volatile u32*>(uintptr_t(a)); }
@@ -198,6 +196,7 @@ u32 address_device(Hc& h, const Attach& a) {
     if (!blk) return 0;
     UsbDevice& d = *flat<UsbDevice>(blk + kOffDevStruct);
     d.hc = u32(reinterpret_cast<uintptr_t>(&c));
+    d.bdf = c.bdf;
     d.out_ctx = blk;
     d.slot = slot;
     d.port = a.root_port;
@@ -232,40 +231,27 @@ u32 address_device(Hc& h, const Attach& a) {
     return blk + kOffDevStruct;
 }
 
-u8 get_descriptor(UsbDevice& d, u8 type, u32 buf, u16 len) {
-    UsbSetup s{usb::kDirIn | usb::kTypeStandard | usb::kRecipDevice, usb::kReqGetDescriptor, u16(type << 8), 0, len};
-    return usb_control(d, s, buf);
-}
+}  // namespace
 
-// bMaxPacketSize0 from the first 8 bytes, EP0's context updated when it
-// differs from the guess.
-bool fix_mps0(Hc& h, UsbDevice& d, const u8* desc) {
-    u16 mps = usb_mps0_from_desc(d.speed, desc[usb::kDevMaxPacket0]);
-    if (!mps) {
-        dlog(1, "%s port %u: bMaxPacketSize0 %u is not valid at this speed; skipped\n", h.name, d.port,
-             desc[usb::kDevMaxPacket0]);
-        return false;
-    }
-    if (mps == d.mps0) return true;
-    XhciCtrl& c = *h.c;
+// EP0's max packet size, when the device descriptor says another than the
+// speed's default: Evaluate Context.
+bool xhci_set_mps0(UsbDevice& d, u16 mps) {
+    XhciCtrl& c = *flat<XhciCtrl>(d.hc);
     u32 cs = c.ctx_size;
     __builtin_memset(flat<void>(c.input_ctx), 0, 3 * cs);
     ctx_dw(c.input_ctx, 0, cs)[1] = 0x2;  // EP0
     fill_ep_ctx(ctx_dw(c.input_ctx, 2, cs), kEpTypeControl, mps, 0, 0, d.ring[kPipeControl]);
     u8 cc = xhci_command(c, XhciTrb{c.input_ctx, 0, xhci_trb_control(kTrbEvaluateContext) | u32(d.slot) << kTrbSlotShift});
     if (cc != kCcSuccess) {
-        dlog(1, "%s port %u: evaluate context failed (completion code %u); skipped\n", h.name, d.port, cc);
+        dlog(1, "usb slot %u: evaluate context failed (completion code %u); skipped\n", d.slot, cc);
         return false;
     }
     d.mps0 = mps;
     return true;
 }
 
-}  // namespace
-
-// Declared in usb_msd.h for the class drivers: the interface's endpoints
-// as pipes In/Out, the Configure Endpoint command, SET_CONFIGURATION.
-bool usb_configure(UsbDevice& d, const UsbInterfaceInfo& info, u8 hub_ports, u8 hub_ttt) {
+// The interface's endpoints as pipes In/Out: the Configure Endpoint command.
+bool xhci_configure(UsbDevice& d, const UsbInterfaceInfo& info, u8 hub_ports, u8 hub_ttt) {
     XhciCtrl& c = *flat<XhciCtrl>(d.hc);
     u32 cs = c.ctx_size;
     __builtin_memset(flat<void>(c.input_ctx), 0, 33 * cs);
@@ -301,13 +287,6 @@ bool usb_configure(UsbDevice& d, const UsbInterfaceInfo& info, u8 hub_ports, u8 
         dlog(1, "usb slot %u: configure endpoint failed (completion code %u)\n", d.slot, cc);
         return false;
     }
-    UsbSetup s{usb::kDirOut | usb::kTypeStandard | usb::kRecipDevice, usb::kReqSetConfiguration, info.config_value, 0,
-               0};
-    if (usb_control(d, s, 0) != kCcSuccess) {
-        dlog(1, "usb slot %u: SET_CONFIGURATION %u failed\n", d.slot, info.config_value);
-        return false;
-    }
-    d.iface = info.number;
     return true;
 }
 
@@ -361,44 +340,18 @@ bool hub_attach(Hc& h, UsbDevice& d, const UsbInterfaceInfo& info) {
     return true;
 }
 
-// The device at `a`: address, descriptors, a class driver. True if one took it.
+// The device at `a`: address, then the generic enumeration; a hub goes on
+// the list. True if a class driver took it.
 bool enumerate(Hc& h, const Attach& a) {
     u32 dp = address_device(h, a);
     if (!dp) return false;
     UsbDevice& d = *flat<UsbDevice>(dp);
-    alignas(16) u8 buf[kConfigBufLen];
-    u32 b = u32(reinterpret_cast<uintptr_t>(buf));
-    __builtin_memset(buf, 0, sizeof(buf));
-    if (get_descriptor(d, usb::kDescDevice, b, 8) != kCcSuccess) {
-        dlog(1, "%s port %u route %x: no device descriptor; skipped\n", h.name, a.root_port, a.route);
-        return false;
-    }
-    if (!fix_mps0(h, d, buf)) return false;
-    if (get_descriptor(d, usb::kDescDevice, b, usb::kDeviceDescLen) != kCcSuccess) return false;
-    u16 vid = u16(buf[usb::kDevVendor] | buf[usb::kDevVendor + 1] << 8);
-    u16 pid = u16(buf[usb::kDevProduct] | buf[usb::kDevProduct + 1] << 8);
-    u8 dev_class = buf[usb::kDevClass];
-    __builtin_memset(buf, 0, sizeof(buf));
-    if (get_descriptor(d, usb::kDescConfig, b, usb::kConfigDescLen) != kCcSuccess) {
-        dlog(1, "%s port %u route %x: %04x:%04x: no configuration descriptor; skipped\n", h.name, a.root_port,
-             a.route, vid, pid);
-        return false;
-    }
-    u16 total = u16(buf[2] | buf[3] << 8);
-    u16 len = u16(min<u32>(total, kConfigBufLen));
-    if (len > usb::kConfigDescLen && get_descriptor(d, usb::kDescConfig, b, len) != kCcSuccess) return false;
-    static const char* const kSpeed[] = {"?", "full", "low", "high", "super"};
-    dlog(2, "%s port %u route %x: %04x:%04x class %02x, %s speed, slot %u\n", h.name, a.root_port, a.route, vid, pid,
-         dev_class, kSpeed[u8(d.speed) <= 4 ? u8(d.speed) : 0], d.slot);
+    char where[40];
+    snformat(where, sizeof(where), "%s port %u route %x", h.name, a.root_port, a.route);
     UsbInterfaceInfo info;
-    if (usb_find_interface(buf, len, usb::kClassMassStorage, usb::kMsdProtoBot, &info)) return usb_msd_attach(d, info);
-    if (CONFIG_USB_KEYBOARD && usb_find_interface(buf, len, usb::kClassHid, usb::kHidProtoKeyboard, &info) &&
-        info.subclass == usb::kHidSubclassBoot)
-        return usb_kbd_attach(d, info);
-    if (usb_find_interface(buf, len, usb::kClassHub, 0xFF, &info)) return hub_attach(h, d, info);
-    dlog(1, "%s port %u route %x: %04x:%04x: no interface we drive (class %02x); skipped\n", h.name, a.root_port,
-         a.route, vid, pid, dev_class);
-    return false;
+    UsbEnumResult r = usb_enumerate(d, where, &info);
+    if (r == UsbEnumResult::kHub) return hub_attach(h, d, info);
+    return r == UsbEnumResult::kTaken;
 }
 
 // Resets hub port `port` (polled: the reset's end); false if nothing usable.

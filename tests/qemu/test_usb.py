@@ -16,8 +16,9 @@ import pytest
 from reefqemu import SEABIOS, Qemu, build_sector, disk_args, message_sector
 
 LINUX_MEM = "512M"
-LINUX_USB = [("pc", "usb-xhci"), ("q35", "usb-xhci"), ("pc", "usb-nec-xhci")]
-HCS = {"usb-xhci": "qemu-xhci", "usb-nec-xhci": "nec-usb-xhci"}
+LINUX_USB = [("pc", "usb-xhci"), ("q35", "usb-xhci"), ("pc", "usb-nec-xhci"), ("pc", "usb-ehci"),
+             ("q35", "usb-ich9-ehci")]
+HCS = {"usb-xhci": "qemu-xhci", "usb-nec-xhci": "nec-usb-xhci", "usb-ehci": "usb-ehci"}
 
 
 def disk_extra(machine, iface):
@@ -193,7 +194,7 @@ def test_usb_keyboard_types_into_int16(bios, tmp_path, machine, which):
 # (Linux's "quirk_usb_early_handoff ... took N usecs" line is no trouble:
 # it says how long the quirk ran, about the same after SeaBIOS.)
 HANDOFF_TROUBLE = re.compile(r"handoff failed|HC died|not ready|halt failed|not halted|BIOS|error|fail", re.I)
-HANDOFF_CASES = [("q35", "usb-xhci"), ("pc", "usb-nec-xhci")]
+HANDOFF_CASES = [("q35", "usb-xhci"), ("pc", "usb-nec-xhci"), ("pc", "usb-ehci")]
 
 
 @pytest.fixture(scope="module")
@@ -215,7 +216,8 @@ def test_linux_takes_the_controller_over(generic_usb_boots, bios, seabios, case)
         if not b.ok:
             pytest.fail("boot under %s failed: %s" % (who, b.failure_text()), pytrace=False)
     dmesg = boot.report.sections.get("usb-dmesg", "")
-    assert re.search(r"xhci_hcd .*: xHCI Host Controller", dmesg), dmesg
+    hcd = r"ehci-pci .*: EHCI Host Controller" if "ehci" in case[1] else r"xhci_hcd .*: xHCI Host Controller"
+    assert re.search(hcd, dmesg), dmesg
     trouble = [l for l in dmesg.splitlines() if HANDOFF_TROUBLE.search(l)]
     ref_trouble = [l for l in ref.report.sections.get("usb-dmesg", "").splitlines() if HANDOFF_TROUBLE.search(l)]
     assert not trouble, "ours:\n%s\nSeaBIOS's:\n%s\n\nall of ours:\n%s" % ("\n".join(trouble), "\n".join(ref_trouble),
