@@ -84,15 +84,16 @@ def test_usb_disk_behind_ide_and_found(bios, tmp_path):
     assert nhd == 2, nhd
 
 
-def test_failing_usb_disk_falls_back_to_the_next(bios, tmp_path):
+@pytest.mark.parametrize("hc", sorted(HCS))
+def test_failing_usb_disk_falls_back_to_the_next(bios, tmp_path, hc):
     """Every read of the first usb-storage disk fails: "Boot failed" for
     it, the second boots."""
     bad = sector(tmp_path, "SHOULD-NOT-RUN")
     conf = tmp_path / "blkdebug.conf"
     conf.write_text('[inject-error]\nevent = "read_aio"\nerrno = "5"\n')
-    args = ["-device", "qemu-xhci,id=usb0"] + storage("blkdebug:%s:%s" % (conf, bad), 0, ",bootindex=0")
+    args = ["-device", "%s,id=usb0" % HCS[hc]] + storage("blkdebug:%s:%s" % (conf, bad), 0, ",bootindex=0")
     args += storage(sector(tmp_path, "BOOTED-FROM-SECOND"), 1, ",bootindex=1")
-    vm = Qemu(bios=bios, name="usb-failing", args=["-M", "pc", "-m", "128M", "-nic", "none"] + args)
+    vm = Qemu(bios=bios, name="usb-failing-" + hc, args=["-M", "pc", "-m", "128M", "-nic", "none"] + args)
     with vm:
         vm.wait_serial(r"BOOTED-FROM-SECOND", timeout=60)
         out, log = vm.serial_text(), vm.debug_text()
