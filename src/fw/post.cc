@@ -24,6 +24,7 @@
 #include "hw/virtio_blk.h"
 #include "hw/esp_scsi.h"
 #include "hw/ehci.h"
+#include "hw/uhci.h"
 #include "hw/xhci.h"
 #include "hw/lsi_scsi.h"
 #include "hw/virtio_scsi.h"
@@ -164,6 +165,8 @@ extern "C" [[noreturn]] void post_main() {
     if (CONFIG_USB_XHCI) xhci_setup();
     post_phase("ehci");
     if (CONFIG_USB_EHCI) ehci_setup();
+    post_phase("uhci");
+    if (CONFIG_USB_UHCI) uhci_setup();
     block_finish_setup();
     optionrom_connect_disks();
 

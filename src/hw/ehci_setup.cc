@@ -106,35 +106,15 @@ u32 port_enable(EhciCtrl& c, const char* name, u32 port) {
 bool enumerate_port(EhciCtrl& c, u32 ctrl_flat, const char* name, u32 port) {
     if (!port_enable(c, name, port)) return false;
     if (c.next_addr > 127) return false;
-    u32 blk = hba_dma_alloc(kPage, "usb device");
-    if (!blk) return false;
-    UsbDevice& d = *flat<UsbDevice>(blk + kUsbDevStructOffset);
-    d.kind = UsbHcKind::kEhci;
-    d.hc = ctrl_flat;
-    d.bdf = c.bdf;
-    d.port = d.path_port = u8(port);
-    d.speed = UsbSpeed::kHigh;
-    d.mps0 = usb_default_mps0(UsbSpeed::kHigh);
+    UsbDevice* dp = usb_new_root_device(UsbHcKind::kEhci, ctrl_flat, c.bdf, u8(port), UsbSpeed::kHigh,
+                                        usb_default_mps0(UsbSpeed::kHigh));
+    if (!dp) return false;
+    UsbDevice& d = *dp;
+    u32 blk = u32(reinterpret_cast<uintptr_t>(dp)) - kUsbDevStructOffset;
     for (int p = 0; p < kPipeCount; p++) d.qh[p] = blk + p * sizeof(EhciQh);
     init_qh(*flat<EhciQh>(d.qh[kPipeControl]), qh_chars(0, 0, d.mps0, true), kLinkTerminate);
     link_qh(c, d.qh[kPipeControl]);
-    u8 addr = c.next_addr++;
-    UsbSetup s{usb::kDirOut | usb::kTypeStandard | usb::kRecipDevice, usb::kReqSetAddress, addr, 0, 0};
-    if (usb_control(d, s, 0) != xhci::kCcSuccess) {
-        dlog(1, "%s port %u: SET_ADDRESS failed; skipped\n", name, port);
-        return false;
-    }
-    // USB 2.0 9.2.6.3: 2 ms SET_ADDRESS recovery, not waited for (docs/usb.md).
-    d.addr = addr;
-    d.slot = addr;  // what log lines call the device
-    EhciQh& qh0 = *flat<EhciQh>(d.qh[kPipeControl]);
-    qh0.chars = qh_chars(addr, 0, d.mps0, true);
-    char where[40];
-    snformat(where, sizeof(where), "%s port %u", name, port);
-    UsbInterfaceInfo info;
-    UsbEnumResult r = usb_enumerate(d, where, &info);
-    if (r == UsbEnumResult::kHub) dlog(1, "%s: hubs on EHCI are not supported; skipped\n", where);
-    return r == UsbEnumResult::kTaken;
+    return usb_address_and_enumerate(d, c.next_addr++, name, port);
 }
 
 void setup_one(const PciDevice& pd) {
@@ -208,14 +188,11 @@ bool ehci_configure(UsbDevice& d, const UsbInterfaceInfo& info) {
     return true;
 }
 
-void ehci_setup() {
-    const PciState& ps = pci_state();
-    for (int i = 0; i < ps.ndevices; i++) {
-        const PciDevice& pd = ps.devices[i];
-        if (pd.class_code == xhci::kPciClassSerialBus && pd.subclass == xhci::kPciSubclassUsb &&
-            pd.prog_if == kPciProgIfEhci)
-            setup_one(pd);
-    }
+void ehci_addressed(UsbDevice& d) {
+    EhciQh& qh0 = *flat<EhciQh>(d.qh[kPipeControl]);
+    qh0.chars = qh_chars(d.addr, 0, d.mps0, true);
 }
+
+void ehci_setup() { usb_for_each_hc(kPciProgIfEhci, setup_one); }
 
 }  // namespace reef

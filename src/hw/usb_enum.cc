@@ -2,8 +2,10 @@
 // USB enumeration at POST (src/hw/usb_enum.h).
 #include "hw/usb_enum.h"
 
+#include "hw/scsi_hba.h"
 #include "hw/usb_hid.h"
 #include "hw/usb_msd.h"
+#include "lib/format.h"
 #include "lib/log.h"
 
 namespace reef {
@@ -17,12 +19,18 @@ u8 get_descriptor(UsbDevice& d, u8 type, u32 buf, u16 len) {
 }
 
 bool set_mps0(UsbDevice& d, u16 mps) {
-    return d.kind == UsbHcKind::kEhci ? ehci_set_mps0(d, mps) : xhci_set_mps0(d, mps);
+    switch (d.kind) {
+    case UsbHcKind::kEhci: return ehci_set_mps0(d, mps);
+    case UsbHcKind::kUhci: return uhci_set_mps0(d, mps);
+    default: return xhci_set_mps0(d, mps);
+    }
 }
 }  // namespace
 
 bool usb_configure(UsbDevice& d, const UsbInterfaceInfo& info, u8 hub_ports, u8 hub_ttt) {
-    bool ok = d.kind == UsbHcKind::kEhci ? ehci_configure(d, info) : xhci_configure(d, info, hub_ports, hub_ttt);
+    bool ok = d.kind == UsbHcKind::kEhci   ? ehci_configure(d, info)
+              : d.kind == UsbHcKind::kUhci ? uhci_configure(d, info)
+                                           : xhci_configure(d, info, hub_ports, hub_ttt);
     if (!ok) return false;
     UsbSetup s{usb::kDirOut | usb::kTypeStandard | usb::kRecipDevice, usb::kReqSetConfiguration, info.config_value, 0,
                0};
@@ -32,6 +40,37 @@ bool usb_configure(UsbDevice& d, const UsbInterfaceInfo& info, u8 hub_ports, u8 
     }
     d.iface = info.number;
     return true;
+}
+
+UsbDevice* usb_new_root_device(UsbHcKind kind, u32 hc, u16 bdf, u8 port, UsbSpeed speed, u16 mps0) {
+    u32 blk = hba_dma_alloc(kUsbDevPage, "usb device");
+    if (!blk) return nullptr;
+    UsbDevice& d = *reinterpret_cast<UsbDevice*>(uintptr_t(blk + kUsbDevStructOffset));
+    d.kind = kind;
+    d.hc = hc;
+    d.bdf = bdf;
+    d.port = d.path_port = port;
+    d.speed = speed;
+    d.mps0 = mps0;
+    return &d;
+}
+
+bool usb_address_and_enumerate(UsbDevice& d, u8 addr, const char* name, u32 port) {
+    UsbSetup s{usb::kDirOut | usb::kTypeStandard | usb::kRecipDevice, usb::kReqSetAddress, addr, 0, 0};
+    if (usb_control(d, s, 0) != xhci::kCcSuccess) {
+        dlog(1, "%s port %u: SET_ADDRESS failed; skipped\n", name, port);
+        return false;
+    }
+    // USB 2.0 9.2.6.3: 2 ms SET_ADDRESS recovery, not waited for (docs/usb.md).
+    d.addr = addr;
+    d.slot = addr;  // what log lines call the device
+    if (d.kind == UsbHcKind::kEhci) ehci_addressed(d);
+    char where[40];
+    snformat(where, sizeof(where), "%s port %u", name, port);
+    UsbInterfaceInfo info;
+    UsbEnumResult r = usb_enumerate(d, where, &info);
+    if (r == UsbEnumResult::kHub) dlog(1, "%s: hubs are driven on xHCI only; skipped\n", where);
+    return r == UsbEnumResult::kTaken;
 }
 
 UsbEnumResult usb_enumerate(UsbDevice& d, const char* where, UsbInterfaceInfo* hub) {

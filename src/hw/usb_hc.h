@@ -13,7 +13,7 @@ enum UsbPipe : u8 { kPipeControl = 0, kPipeIn = 1, kPipeOut = 2, kPipeCount = 3 
 
 // A device on a root port; lives in its own DMA block (the output device
 // context, then its transfer rings, then this).
-enum class UsbHcKind : u8 { kXhci = 0, kEhci = 1 };
+enum class UsbHcKind : u8 { kXhci = 0, kEhci = 1, kUhci = 2 };
 
 struct UsbDevice {
     UsbHcKind kind;
@@ -46,7 +46,7 @@ struct UsbDevice {
 // UsbDevice in its page.
 constexpr u32 kUsbDevBufferOffset = 0x300, kUsbDevBufferLen = 0x100;
 // Where the UsbDevice sits in its DMA page (the controller's structures before it).
-constexpr u32 kUsbDevStructOffset = 0xC00;
+constexpr u32 kUsbDevStructOffset = 0xC00, kUsbDevPage = 0x1000;
 static_assert(sizeof(UsbDevice) <= kUsbDevBufferOffset);
 
 // ---- 32-bit runtime (usb_hc.cc: to the device's controller driver) -------

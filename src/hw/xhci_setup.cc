@@ -446,12 +446,6 @@ void setup_one(const PciDevice& pd) {
 
 }  // namespace
 
-void xhci_setup() {
-    const PciState& ps = pci_state();
-    for (int i = 0; i < ps.ndevices; i++) {
-        const PciDevice& pd = ps.devices[i];
-        if (pd.class_code == kPciClassSerialBus && pd.subclass == kPciSubclassUsb && pd.prog_if == kPciProgIfXhci) setup_one(pd);
-    }
-}
+void xhci_setup() { usb_for_each_hc(kPciProgIfXhci, setup_one); }
 
 }  // namespace reef

@@ -17,8 +17,13 @@ from reefqemu import SEABIOS, Qemu, build_sector, disk_args, message_sector
 
 LINUX_MEM = "512M"
 LINUX_USB = [("pc", "usb-xhci"), ("q35", "usb-xhci"), ("pc", "usb-nec-xhci"), ("pc", "usb-ehci"),
-             ("q35", "usb-ich9-ehci")]
+             ("q35", "usb-ich9-ehci"), ("pc", "usb-uhci"), ("q35", "usb-ich9-uhci")]
+# Controllers that take two disks on their root ports (QEMU puts a hub in
+# front of the second one on UHCI's two ports: hubs there are not done).
 HCS = {"usb-xhci": "qemu-xhci", "usb-nec-xhci": "nec-usb-xhci", "usb-ehci": "usb-ehci"}
+# SeaBIOS does not get GRUB to start Linux from UHCI within the harness's
+# 150 s: its boots there are run but only reported.
+SLOW_FOR_SEABIOS = ("usb-uhci", "usb-ich9-uhci")
 
 
 def disk_extra(machine, iface):
@@ -34,10 +39,10 @@ def LINUX_BOOT_PLAN(item):
 
 @pytest.mark.parametrize("disk", LINUX_USB, ids=["%s-%s" % d for d in LINUX_USB])
 def test_linux_boots_from(linux_boots, bios, seabios, disk):
-    ref = linux_boots.get("seabios", seabios, LINUX_MEM, disk_extra(*disk))
-    if not ref.ok:
-        pytest.fail("reference boot under SeaBIOS failed: " + ref.failure_text(), pytrace=False)
     boot = linux_boots.get("reef", bios, LINUX_MEM, disk_extra(*disk))
+    ref = linux_boots.get("seabios", seabios, LINUX_MEM, disk_extra(*disk))
+    if not ref.ok and disk[1] not in SLOW_FOR_SEABIOS:
+        pytest.fail("reference boot under SeaBIOS failed: " + ref.failure_text(), pytrace=False)
     if not boot.ok:
         pytest.fail("boot failed: " + boot.failure_text(), pytrace=False)
     assert "Linux version" in boot.report.sections.get("version", ""), boot.report.text[-2000:]
@@ -163,17 +168,21 @@ done:   .asciz "DONE\r\n"
 """
 
 
+KBD_HCS = {"pc": ("qemu-xhci", "piix3-usb-uhci"), "q35": ("qemu-xhci", "ich9-usb-uhci1")}
+KBD_CASES = [(m, hc) for m in KBD_HCS for hc in KBD_HCS[m]]
+
+
 @pytest.mark.parametrize("which", ["reef", "seabios"])
-@pytest.mark.parametrize("machine", ["pc", "q35"])
-def test_usb_keyboard_types_into_int16(bios, tmp_path, machine, which):
+@pytest.mark.parametrize("machine,hc", KBD_CASES, ids=["%s-%s" % c for c in KBD_CASES])
+def test_usb_keyboard_types_into_int16(bios, tmp_path, machine, hc, which):
     """A machine without an i8042 (i8042=off): QEMU's sendkey goes to the
     usb-kbd, and the boot sector reads the keys through INT 16h, shifted
     ones, Ctrl and Enter included. SeaBIOS as the floor."""
     d = tmp_path / "echo"
     d.mkdir()
     img = build_sector(str(d), KEY_ECHO)
-    args = disk_args(img, "ide", machine) + ["-device", "qemu-xhci,id=usb0", "-device", "usb-kbd,bus=usb0.0"]
-    vm = Qemu(bios=bios if which == "reef" else SEABIOS, name="usb-kbd-%s-%s" % (machine, which),
+    args = disk_args(img, "ide", machine) + ["-device", "%s,id=usb0" % hc, "-device", "usb-kbd,bus=usb0.0"]
+    vm = Qemu(bios=bios if which == "reef" else SEABIOS, name="usb-kbd-%s-%s-%s" % (machine, hc, which),
               args=["-M", machine + ",i8042=off", "-m", "64M", "-nic", "none"] + args)
     with vm:
         vm.wait_serial(r"READY", timeout=60)
