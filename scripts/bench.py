@@ -122,6 +122,10 @@ CONFIGS = [
     ("pc-virtio-scsi-128m", "pc + virtio-scsi 128M", ["-M", "pc", "-m", "128M", "--disk", "virtio-scsi"]),
     ("pc-lsi-128m", "pc + LSI 53C895A 128M", ["-M", "pc", "-m", "128M", "--disk", "lsi"]),
     ("pc-esp-128m", "pc + AM53C974 128M", ["-M", "pc", "-m", "128M", "--disk", "am53c974"]),
+    ("q35-xhci-128m", "q35 + usb-storage on xHCI 128M", ["-M", "q35", "-m", "128M", "--disk", "usb-xhci"]),
+    ("pc-xhci-128m", "pc + usb-storage on xHCI 128M", ["-M", "pc", "-m", "128M", "--disk", "usb-xhci"]),
+    ("pc-ehci-128m", "pc + usb-storage on EHCI 128M", ["-M", "pc", "-m", "128M", "--disk", "usb-ehci"]),
+    ("pc-uhci-128m", "pc + usb-storage on UHCI 128M", ["-M", "pc", "-m", "128M", "--disk", "usb-uhci"]),
     # "--kernel": no disk; -kernel with tests/payloads/bench/kernel.S (build_kernel_payload), measured
     # from reset to the kernel's entry [4]; also under qboot.
     ("pc-kernel-128m", "pc -kernel 128M [4]", ["-M", "pc", "-m", "128M", "--kernel"]),

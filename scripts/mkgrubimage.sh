@@ -42,7 +42,11 @@ generic)
     # Dependency order: insmod does not resolve dependencies.
     MODULES=(drivers/virtio/virtio_ring.ko drivers/virtio/virtio.ko
              drivers/virtio/virtio_pci_modern_dev.ko drivers/virtio/virtio_pci_legacy_dev.ko
-             drivers/virtio/virtio_pci.ko drivers/char/hw_random/virtio-rng.ko) ;;
+             drivers/virtio/virtio_pci.ko drivers/char/hw_random/virtio-rng.ko
+             # USB host controllers: what Linux says when it takes them over.
+             drivers/usb/common/usb-common.ko drivers/usb/core/usbcore.ko
+             drivers/usb/host/xhci-hcd.ko drivers/usb/host/xhci-pci.ko
+             drivers/usb/host/ehci-hcd.ko drivers/usb/host/ehci-pci.ko) ;;
 *) echo "mkgrubimage: unknown kernel flavour $FLAVOUR (cloud, generic)" >&2; exit 2 ;;
 esac
 
@@ -140,7 +144,8 @@ fetch_kernel() {
 }
 
 if [ "${REEF_KERNEL_REFRESH:-0}" = 1 ] || [ ! -s "$KDIR/vmlinuz" ] || [ ! -s "$KDIR/package" ] ||
-    { [ ${#MODULES[@]} -gt 0 ] && [ ! -s "$KDIR/modules/order" ]; }; then
+    { [ ${#MODULES[@]} -gt 0 ] &&
+      [ "$(cat "$KDIR/modules/order" 2>/dev/null)" != "$(for m in "${MODULES[@]}"; do basename "$m"; done)" ]; }; then
     fetch_kernel
 fi
 

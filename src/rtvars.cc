@@ -2,6 +2,7 @@
 // Definitions of the shared runtime variables (built in 16-bit mode only, so
 // they land in the runtime data segment).
 #include "hw/ata.h"
+#include "hw/usb_hid.h"
 #include "lib/rtvars.h"
 #include "lib/yield.h"
 #include "svc/pcibios.h"
@@ -15,3 +16,4 @@ DEFINE_RTVAR(reef::AtaState, g_ata);
 DEFINE_RTVAR(u8, g_irqs_ready);
 DEFINE_RTVAR(u16, g_pir_off);
 DEFINE_RTVAR(u8, g_pci_last_bus);
+DEFINE_RTVAR(reef::UsbKbdState, g_usbkbd);

@@ -48,14 +48,6 @@ u8 io16(BlockRequest& req) {
     }
 }
 
-// Real mode, or vm86 (CR0.PE set while running 16-bit code)? call32 needs
-// the former.
-bool in_vm86() {
-    u16 msw;
-    asm volatile("smsw %0" : "=r"(msw));
-    return msw & 1;
-}
-
 }  // namespace
 
 Drive* block_drive(u8 dl) {

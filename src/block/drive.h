@@ -27,6 +27,7 @@ enum class DriverType : u8 {
     kPvscsi = 12,    // VMware pvscsi (SCSI commands)
     kMptSas = 13,    // LSI SAS1068 (SCSI commands)
     kEsp = 14,       // AM53C974 (SCSI commands)
+    kUsbMsd = 15,    // USB mass storage, Bulk-Only Transport (SCSI commands)
 };
 
 // Drivers whose I/O is SCSI commands through the SCSI layer (block/scsi.h):
@@ -40,7 +41,8 @@ constexpr bool scsi_driver(DriverType t) {
     case DriverType::kMegasas:
     case DriverType::kPvscsi:
     case DriverType::kMptSas:
-    case DriverType::kEsp: return true;
+    case DriverType::kEsp:
+    case DriverType::kUsbMsd: return true;
     default: return false;
     }
 }

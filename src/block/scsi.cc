@@ -10,6 +10,7 @@
 #include "hw/esp_scsi.h"
 #include "hw/lsi_scsi.h"
 #include "hw/timer.h"
+#include "hw/usb_msd.h"
 #include "hw/virtio_scsi.h"
 #include "lib/log.h"
 
@@ -29,6 +30,7 @@ u8 transport(Drive& d, ScsiCmd* c) {
     case DriverType::kPvscsi: return pvscsi_exec(*reinterpret_cast<HbaDrive*>(&d), c);
     case DriverType::kMptSas: return mptsas_exec(*reinterpret_cast<HbaDrive*>(&d), c);
     case DriverType::kMegasas: return megasas_exec(*reinterpret_cast<HbaDrive*>(&d), c);
+    case DriverType::kUsbMsd: return usb_msd_exec(*reinterpret_cast<UsbMsdDrive*>(&d), c);
     default: return disk_status::kBadCommand;
     }
 }

@@ -5,6 +5,7 @@
 #include "fw/fwcfg.h"
 #include "fw/optionrom.h"
 #include "fw/pci.h"
+#include "hw/usb.h"
 #include "lib/format.h"
 #include "lib/log.h"
 
@@ -57,6 +58,22 @@ bool drive_path(const Drive& d, char* buf, u32 n) {
     case DriverType::kVirtioBlk:
     case DriverType::kNvme:
         return true;
+    // usb-storage on a root port: QEMU names the port by its number among
+    // the ports of its USB version, then the device's own SCSI bus.
+    // Through hubs: "hub@<port>/" for the root port and each hub port but
+    // the device's own (QEMU's usb_get_fw_dev_path).
+    case DriverType::kUsbMsd: {
+        u8 depth = usb_path_depth(p.device);
+        u32 route = usb_path_route(p.device);
+        u32 port = p.channel;
+        for (u8 i = 0; i < depth && len < n; i++) {
+            len += u32(snformat(buf + len, n - len, "/hub@%x", port));
+            port = (route >> (4 * i)) & 0xF;
+        }
+        if (len >= n) return false;
+        snformat(buf + len, n - len, "/storage@%x/channel@0/*@0,%x", port, usb_path_lun(p.device));
+        return true;
+    }
     default:
         // SCSI adapters: QEMU names a LUN "channel@0/disk@target,lun" on
         // each of them (a scsi-cd too); our device is target | lun << 16.

@@ -24,6 +24,9 @@
 #include "hw/scsi_hba.h"
 #include "hw/virtio_blk.h"
 #include "hw/esp_scsi.h"
+#include "hw/ehci.h"
+#include "hw/uhci.h"
+#include "hw/xhci.h"
 #include "hw/lsi_scsi.h"
 #include "hw/virtio_scsi.h"
 #include "hw/pic.h"
@@ -162,6 +165,12 @@ extern "C" [[noreturn]] void post_main() {
     if (CONFIG_LSI_SCSI) lsi_scsi_setup();
     post_phase("esp");
     if (CONFIG_ESP_SCSI) esp_scsi_setup();
+    post_phase("xhci");
+    if (CONFIG_USB_XHCI) xhci_setup();
+    post_phase("ehci");
+    if (CONFIG_USB_EHCI) ehci_setup();
+    post_phase("uhci");
+    if (CONFIG_USB_UHCI) uhci_setup();
     block_finish_setup();
     optionrom_connect_disks();
 

@@ -43,6 +43,17 @@ template <class T> [[gnu::always_inline]] inline T* rt_flat(T* p) {
 }
 }  // namespace reef
 #endif
+#if defined(REEF_MODE16)
+namespace reef {
+// Real mode, or vm86 (CR0.PE set while running 16-bit code)? call32 needs
+// the former.
+[[gnu::always_inline]] inline bool in_vm86() {
+    u16 msw;
+    asm volatile("smsw %0" : "=r"(msw));
+    return msw & 1;
+}
+}  // namespace reef
+#endif
 
 #if defined(REEF_PI)
 // Offset 0 of the runtime data segment (src/rom.ld.S), physical RTDATA_BASE:

@@ -3,10 +3,14 @@
 // i8042) into BIOS key codes in the BDA ring buffer; INT 16h reads them.
 #include "hw/pic.h"
 #include "hw/ps2.h"
+#include "hw/usb_hid.h"
 #include "lib/bda.h"
 #include "lib/io.h"
 #include "lib/log.h"
 #include "svc/handlers.h"
+
+extern "C" u32 call32(u32 func_flat, u32 arg);
+DECLARE_CALL32(c32_usb_kbd_poll);
 
 namespace reef {
 namespace {
@@ -285,6 +289,17 @@ void process_scancode(u8 sc) {
     if (!enqueue(key)) dlog(3, "kbd: buffer full, key 0x%x dropped\n", key);
 }
 
+// USB keyboards: their reports since the last call become scan codes
+// (32-bit code, through call32), processed here as IRQ1 would. Not in
+// vm86 (no protected mode from there): keys wait for a real-mode caller.
+void usb_kbd_poll() {
+    if (!CONFIG_USB_KEYBOARD || !g_usbkbd.nkbds || in_vm86()) return;
+    if (!call32(CALL32_ADDR(c32_usb_kbd_poll), 0)) return;
+    UsbKbdState& k = g_usbkbd;
+    for (u8 i = 0; i < k.ncodes; i++) process_scancode(k.codes[i]);
+    k.ncodes = 0;
+}
+
 // INT 16h 00h/01h only know the 83/84-key set: convert or skip the rest.
 bool to_compat(u16* key) {
     u8 scan = u8(*key >> 8), ascii = u8(*key);
@@ -317,6 +332,7 @@ HANDLER(handle_int09) {
 
 HANDLER(handle_int16) {
     dlog(5, "int16 ah=%x\n", r->ah);
+    usb_kbd_poll();
     u16 key;
     switch (r->ah) {
     case 0x00:
@@ -331,6 +347,7 @@ HANDLER(handle_int16) {
                 continue;
             }
             asm volatile("sti\n\thlt" ::: "memory");
+            usb_kbd_poll();
         }
         r->ax = key;
         break;

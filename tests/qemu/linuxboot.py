@@ -476,3 +476,14 @@ class LinuxBootPool:
         for vm in running:
             vm.kill()
         self._pool.shutdown(wait=True)
+
+
+def generic_boot_pool():
+    """A LinuxBootPool on the generic kernel's image (the pytest test
+    fails, with the build's output, when the image cannot be built)."""
+    import pytest
+    try:
+        image = build_grub_image(flavour="generic")
+    except RuntimeError as e:
+        pytest.fail(str(e), pytrace=False)
+    return LinuxBootPool(image)

@@ -54,7 +54,10 @@ def build_variant(name, options):
 SCSI_HBAS = {"virtio-scsi": "virtio-scsi-pci", "virtio-scsi-modern": "virtio-scsi-pci,disable-legacy=on",
              "lsi": "lsi53c895a", "megasas": "megasas",
              "pvscsi": "pvscsi", "mptsas1068": "mptsas1068", "am53c974": "am53c974"}
-DISK_IFACES = ("ide", "ahci", "virtio", "virtio-modern", "nvme") + tuple(SCSI_HBAS)
+# USB host controllers: the image as a usb-storage device on a root port.
+USB_HCS = {"usb-xhci": "qemu-xhci", "usb-nec-xhci": "nec-usb-xhci", "usb-ehci": "usb-ehci",
+           "usb-ich9-ehci": "ich9-usb-ehci1", "usb-uhci": "piix3-usb-uhci", "usb-ich9-uhci": "ich9-usb-uhci1"}
+DISK_IFACES = ("ide", "ahci", "virtio", "virtio-modern", "nvme") + tuple(SCSI_HBAS) + tuple(USB_HCS)
 
 
 def disk_args(image, iface="ide", machine="pc", media="disk", drive_opts="", index=0, dev_opts=""):
@@ -71,6 +74,10 @@ def disk_args(image, iface="ide", machine="pc", media="disk", drive_opts="", ind
       virtio-scsi, lsi, megasas, pvscsi, mptsas1068, am53c974
                      that SCSI HBA with a scsi-hd / scsi-cd on it
       virtio-scsi-modern  virtio-scsi-pci,disable-legacy=on (virtio 1.0 only)
+      usb-xhci, usb-nec-xhci, usb-ehci, usb-ich9-ehci, usb-uhci, usb-ich9-uhci
+                     a qemu-xhci / nec-usb-xhci / usb-ehci / ich9-usb-ehci1 /
+                     piix3-usb-uhci / ich9-usb-uhci1 controller with the image
+                     as a usb-storage device (media=cdrom: removable)
 
     `drive_opts` is appended to -drive (",snapshot=on", throttling, ...),
     `dev_opts` to the disk's device (",logical_block_size=4096", ...)."""
@@ -108,6 +115,10 @@ def disk_args(image, iface="ide", machine="pc", media="disk", drive_opts="", ind
     if iface in SCSI_HBAS:
         return args + ["-device", "%s,id=hba%d" % (SCSI_HBAS[iface], n),
                        "-device", "%s,drive=%s,bus=hba%d.0%s" % (scsi_dev, did, n, dev_opts)]
+    if iface in USB_HCS:
+        return args + ["-device", "%s,id=usb%d" % (USB_HCS[iface], n),
+                       "-device", "usb-storage,drive=%s,bus=usb%d.0%s%s" % (did, n, ",removable=on" if cd else "",
+                                                                    dev_opts)]
     raise ValueError("unknown disk interface %r (known: %s)" % (iface, ", ".join(DISK_IFACES)))
 
 

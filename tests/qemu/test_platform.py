@@ -179,12 +179,8 @@ def acpi_off_args(machine):
 
 @pytest.fixture(scope="module")
 def acpi_off_boots(bios):
-    from linuxboot import LinuxBootPool, build_grub_image
-    try:
-        image = build_grub_image(flavour="generic")
-    except RuntimeError as e:
-        pytest.fail(str(e), pytrace=False)
-    pool = LinuxBootPool(image)
+    from linuxboot import generic_boot_pool
+    pool = generic_boot_pool()
     for m in MACHINES:
         pool.submit("reef", bios, ACPI_OFF_MEM, acpi_off_args(m))
     yield lambda m: pool.get("reef", bios, ACPI_OFF_MEM, acpi_off_args(m))

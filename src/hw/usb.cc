@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+// USB descriptors and Bulk-Only Transport wrappers: pure logic (src/hw/usb.h).
+#include "hw/usb.h"
+
+namespace reef {
+
+namespace {
+u16 le16(const u8* p) { return u16(p[0] | (p[1] << 8)); }
+}  // namespace
+
+u16 usb_default_mps0(UsbSpeed s) {
+    switch (s) {
+    case UsbSpeed::kLow: return 8;
+    case UsbSpeed::kSuper: return 512;
+    default: return 64;
+    }
+}
+
+u16 usb_mps0_from_desc(UsbSpeed s, u8 b) {
+    if (s == UsbSpeed::kSuper) return b == 9 ? 512 : 0;
+    if (s == UsbSpeed::kLow) return b == 8 ? 8 : 0;
+    if (s == UsbSpeed::kHigh) return b == 64 ? 64 : 0;
+    return (b == 8 || b == 16 || b == 32 || b == 64) ? b : 0;
+}
+
+bool usb_find_interface(const u8* d, u32 len, u8 cls, u8 proto, UsbInterfaceInfo* out) {
+    *out = UsbInterfaceInfo{};
+    if (len < usb::kConfigDescLen || d[1] != usb::kDescConfig) return false;
+    u32 total = le16(d + 2);
+    if (total < len) len = total;
+    u8 config = d[5];
+    bool in_match = false, found = false;
+    UsbEndpointInfo* last = nullptr;
+    for (u32 off = 0; off + 2 <= len;) {
+        u8 l = d[off], type = d[off + 1];
+        if (l < 2 || off + l > len) break;
+        const u8* p = d + off;
+        if (type == usb::kDescInterface && l >= usb::kInterfaceDescLen) {
+            if (found) break;  // the matching interface's descriptors end here
+            in_match = p[5] == cls && (proto == 0xFF || p[7] == proto);
+            if (in_match) {
+                found = true;
+                out->config_value = config;
+                out->number = p[2];
+                out->alt = p[3];
+                out->cls = p[5];
+                out->subclass = p[6];
+                out->proto = p[7];
+            }
+            last = nullptr;
+        } else if (type == usb::kDescEndpoint && l >= usb::kEndpointDescLen && in_match) {
+            u8 t = p[3] & usb::kEpTypeMask;
+            UsbEndpointInfo* e = (p[2] & usb::kEpDirIn) ? &out->in : &out->out;
+            last = nullptr;
+            if ((t == usb::kEpBulk || t == usb::kEpInterrupt) && !e->addr) {
+                e->addr = p[2];
+                e->type = t;
+                e->mps = u16(le16(p + 4) & 0x7FF);
+                e->interval = p[6];
+                last = e;
+            }
+        } else if (type == usb::kDescSsEpCompanion && l >= usb::kSsCompanionLen && last) {
+            last->max_burst = p[2];
+        }
+        off += l;
+    }
+    return found;
+}
+
+BotCbw bot_make_cbw(u32 tag, u32 data_len, bool in, u8 lun, const u8* cdb, u8 cdb_len) {
+    BotCbw c{};
+    c.signature = bot::kCbwSignature;
+    c.tag = tag;
+    c.data_len = data_len;
+    c.flags = in ? bot::kCbwFlagIn : 0;
+    c.lun = u8(lun & 0x0F);
+    if (cdb_len > sizeof(c.cb)) cdb_len = sizeof(c.cb);
+    c.cb_len = cdb_len;
+    for (u8 i = 0; i < cdb_len; i++) c.cb[i] = cdb[i];
+    return c;
+}
+
+BotResult bot_check_csw(const u8* csw, u32 got, u32 tag) {
+    if (got != bot::kCswLen) return BotResult::kInvalid;
+    u32 sig = u32(csw[0]) | u32(csw[1]) << 8 | u32(csw[2]) << 16 | u32(csw[3]) << 24;
+    u32 t = u32(csw[4]) | u32(csw[5]) << 8 | u32(csw[6]) << 16 | u32(csw[7]) << 24;
+    if (sig != bot::kCswSignature || t != tag) return BotResult::kInvalid;
+    switch (csw[12]) {
+    case bot::kCswPassed: return BotResult::kPassed;
+    case bot::kCswFailed: return BotResult::kFailed;
+    case bot::kCswPhaseError: return BotResult::kPhaseError;
+    default: return BotResult::kInvalid;
+    }
+}
+
+}  // namespace reef
