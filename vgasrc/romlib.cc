@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+// The VGA ROM's helpers: ROM data through CS, block moves between segments,
+// the debug port, and the memset/memcpy gcc may emit.
+#include "vgasrc/vgarom.h"
+#include "vgasrc/romlib.h"
+
+namespace reef::vga {
+
+void far_move(u16 dseg, u16 doff, u16 sseg, u16 soff, u16 n) {
+    u32 di = doff, si = soff, cx = n;
+    asm volatile("pushw %%ds\n\tpushw %%es\n\tmovw %w3, %%ds\n\tmovw %w4, %%es\n\t"
+                 "rep movsb\n\tpopw %%es\n\tpopw %%ds"
+                 : "+D"(di), "+S"(si), "+c"(cx)
+                 : "r"(sseg), "r"(dseg)
+                 : "memory");
+}
+
+void far_fill16(u16 seg, u16 off, u16 val, u16 words) {
+    u32 di = off, cx = words, ax = val;
+    asm volatile("pushw %%es\n\tmovw %w3, %%es\n\trep stosw\n\tpopw %%es"
+                 : "+D"(di), "+c"(cx)
+                 : "a"(ax), "r"(seg)
+                 : "memory");
+}
+
+u16 stack_seg() {
+    u16 ss;
+    asm("movw %%ss, %0" : "=r"(ss));
+    return ss;
+}
+
+void rom_copy(void* dst, const void* src, u16 n) {
+    far_move(stack_seg(), u16(u32(dst)), rom_seg(), u16(u32(src)), n);
+}
+
+void rom_copy_far(u16 seg, u16 off, const void* src, u16 n) { far_move(seg, off, rom_seg(), u16(u32(src)), n); }
+
+namespace {
+void log_char(char c) { outb(u8(c), VGA_DEBUG_PORT); }
+void log_str(const char* s) {
+    for (char c; (c = rom_read(s)) != 0; s++) log_char(c);
+}
+}  // namespace
+
+void vga_log(const char* romstr) {
+    log_str(romstr);
+    log_char('\n');
+}
+
+void vga_log_hex(const char* romstr, u32 value) {
+    log_str(romstr);
+    log_char(' ');
+    bool started = false;
+    for (int shift = 28; shift >= 0; shift -= 4) {
+        u8 d = (value >> shift) & 0xF;
+        if (!d && !started && shift) continue;
+        started = true;
+        log_char(char(d < 10 ? '0' + d : 'a' + d - 10));
+    }
+    log_char('h');
+    log_char('\n');
+}
+
+}  // namespace reef::vga
+
+extern "C" void* memset(void* d, int c, size_t n) {
+    u8* p = static_cast<u8*>(d);
+    while (n--) *p++ = u8(c);
+    return d;
+}
+extern "C" void* memcpy(void* d, const void* s, size_t n) {
+    u8* p = static_cast<u8*>(d);
+    const u8* q = static_cast<const u8*>(s);
+    while (n--) *p++ = *q++;
+    return d;
+}
