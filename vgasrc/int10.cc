@@ -179,7 +179,14 @@ void cursor_set(const Screen& s, u8 page, u8 row, u8 col) {
     crtc_write(s.crtc, crtc::kCursorLow, u8(pos));
 }
 
+// Plane 2 holds 32 bytes per character, whatever the font's height.
+constexpr u16 kGlyphSlot = 32;
+
 void load_font(u16 sseg, u16 soff, u8 height, u16 first, u16 count, u8 block) {
+    if (height == 0 || height > kGlyphSlot) {
+        VGA_LOG_HEX("vga: font with a character height beyond 32 lines; not loaded:", height);
+        return;
+    }
     bool mono = BDA_GET(crtc_address) == port::kCrtcMono;
     seq_write(seq::kMapMask, seq::kMapPlane2);
     seq_write(seq::kMemMode, seq::kMemSequentialExt);
@@ -187,9 +194,9 @@ void load_font(u16 sseg, u16 soff, u8 height, u16 first, u16 count, u8 block) {
     gc_write(gc::kMode, 0x00);
     gc_write(gc::kMisc, gc::kMiscA000_64K);
     u16 base = u16(((block & 3) << 14) | ((block & 4) << 11));
-    for (u16 c = first; c < first + count && c < 256; c++) {
-        far_move(kSegGraphics, u16(base + c * 32), sseg, soff, height);
-        soff = u16(soff + height);
+    if (first < 256) {
+        if (count > 256 - first) count = u16(256 - first);
+        far_copy_strided(kSegGraphics, u16(base + first * kGlyphSlot), kGlyphSlot, sseg, soff, height, count);
     }
     seq_write(seq::kMapMask, 0x03);
     seq_write(seq::kMemMode, 0x02);
@@ -217,8 +224,8 @@ bool set_legacy_mode(u8 al) {
     if (!(BDA_GET(modeset_ctl) & kModesetDefaultPaletteOff)) load_dac(m.regs);
     bool text = m.regs != kRegs320x200x256;
     if (!(al & kModeNoClear)) {
-        if (text) far_fill16(m.seg, 0, 0x0720, 0x4000);
-        else far_fill16(m.seg, 0, 0, 0x8000);
+        if (text) far_fill32(m.seg, 0, 0x07200720, 0x2000);
+        else far_fill32(m.seg, 0, 0, 0x4000);
     }
     BDA_SET(video_mode, mode);
     BDA_SET(video_cols, u16(m.cols));

@@ -15,6 +15,38 @@ void far_move(u16 dseg, u16 doff, u16 sseg, u16 soff, u16 n) {
                  : "memory");
 }
 
+void far_fill32(u16 seg, u16 off, u32 val, u16 dwords) {
+    u32 di = off, cx = dwords;
+    asm volatile("pushw %%es\n\tmovw %w3, %%es\n\trep stosl\n\tpopw %%es"
+                 : "+D"(di), "+c"(cx)
+                 : "a"(val), "r"(seg)
+                 : "memory");
+}
+
+void far_copy_strided(u16 dseg, u16 doff, u16 dstride, u16 sseg, u16 soff, u16 size, u16 count) {
+    if (!count) return;
+    u32 di = doff, si = soff, n = count;
+    // Whole dwords when the size allows (font glyphs of 8, 16 lines).
+    struct {
+        u32 reps, skip;
+        u16 sseg, dseg;
+    } a = {size & 3 ? size : size / 4u, u32(dstride - size), sseg, dseg};
+    if (size & 3)
+        asm volatile("pushw %%ds\n\tpushw %%es\n\tmovw %%ss:%[dseg], %%es\n\tmovw %%ss:%[sseg], %%ds\n"
+                     "1:\tmovl %%ss:%[reps], %%ecx\n\trep movsb\n\taddl %%ss:%[skip], %%edi\n\tdecl %[n]\n\t"
+                     "jnz 1b\n\tpopw %%es\n\tpopw %%ds"
+                     : "+D"(di), "+S"(si), [n] "+r"(n)
+                     : [reps] "m"(a.reps), [skip] "m"(a.skip), [sseg] "m"(a.sseg), [dseg] "m"(a.dseg)
+                     : "ecx", "memory", "cc");
+    else
+        asm volatile("pushw %%ds\n\tpushw %%es\n\tmovw %%ss:%[dseg], %%es\n\tmovw %%ss:%[sseg], %%ds\n"
+                     "1:\tmovl %%ss:%[reps], %%ecx\n\trep movsl\n\taddl %%ss:%[skip], %%edi\n\tdecl %[n]\n\t"
+                     "jnz 1b\n\tpopw %%es\n\tpopw %%ds"
+                     : "+D"(di), "+S"(si), [n] "+r"(n)
+                     : [reps] "m"(a.reps), [skip] "m"(a.skip), [sseg] "m"(a.sseg), [dseg] "m"(a.dseg)
+                     : "ecx", "memory", "cc");
+}
+
 void far_fill16(u16 seg, u16 off, u16 val, u16 words) {
     u32 di = off, cx = words, ax = val;
     asm volatile("pushw %%es\n\tmovw %w3, %%es\n\trep stosw\n\tpopw %%es"

@@ -34,6 +34,13 @@ s32 find_x86_image(u32 base, u32 rom_size, const PciDevice& dev) {
     return -1;
 }
 
+// Copies a ROM image (whole 512-byte blocks) in dwords: gcc's memcpy is a
+// byte-wise rep movsb here, four times the instructions at every boot.
+void copy_rom(u32 dst, u32 src, u32 len) {
+    u32 n = len / 4;
+    asm volatile("rep movsl" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+}
+
 }  // namespace
 
 u32 vga_rom_setup() {
@@ -66,8 +73,7 @@ u32 vga_rom_setup() {
             dlog(1, "vga: ROM image size %u is invalid; not run\n", len);
             len = 0;
         } else {
-            __builtin_memcpy(reinterpret_cast<void*>(kRomAreaStart), reinterpret_cast<const void*>(base + u32(img)),
-                             len);
+            copy_rom(kRomAreaStart, base + u32(img), len);
         }
     }
     cfg.write32(vga->bdf, pcireg::kRomAddress, base);
