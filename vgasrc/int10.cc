@@ -108,7 +108,7 @@ void load_regs(const VgaRegs* romregs, u16 crtc_base) {
 }
 
 // One 6-bit DAC component of EGA colour i: `hi` the 2/3 bit, `lo` the 1/3 bit.
-u8 ega_component(u8 i, u8 hi, u8 lo) { return u8(((i >> hi) & 1) * 0x2A + ((i >> lo) & 1) * 0x15); }
+constexpr u8 ega_component(u8 i, u8 hi, u8 lo) { return u8(((i >> hi) & 1) * 0x2A + ((i >> lo) & 1) * 0x15); }
 
 void dac_rgb(u8 r, u8 g, u8 b) {
     outb(r, port::kDacData);
@@ -117,6 +117,22 @@ void dac_rgb(u8 r, u8 g, u8 b) {
 }
 
 void dac_ega(u8 i) { dac_rgb(ega_component(i, 2, 5), ega_component(i, 1, 4), ega_component(i, 0, 3)); }
+
+// The 64 EGA colours as DAC red, green, blue: what text modes load, sent
+// with one rep outsb.
+struct EgaDac {
+    u8 rgb[64 * 3];
+};
+constexpr EgaDac make_ega_dac() {
+    EgaDac d{};
+    for (u8 i = 0; i < 64; i++) {
+        d.rgb[i * 3] = ega_component(i, 2, 5);
+        d.rgb[i * 3 + 1] = ega_component(i, 1, 4);
+        d.rgb[i * 3 + 2] = ega_component(i, 0, 3);
+    }
+    return d;
+}
+ROMDATA constinit const EgaDac kEgaDac = make_ega_dac();
 
 void load_dac(u8 regset) {
     outb(0xFF, port::kPelMask);
@@ -129,7 +145,7 @@ void load_dac(u8 regset) {
         return;
     }
     if (regset != kRegs320x200x256) {
-        for (u8 i = 0; i < 64; i++) dac_ega(i);
+        rom_outsb(port::kDacData, &kEgaDac, sizeof(kEgaDac));
         return;
     }
     // Mode 13h: the 16 CGA colours, a gray ramp, a 6x6x6 colour cube, black.

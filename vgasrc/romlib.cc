@@ -31,20 +31,17 @@ void far_copy_strided(u16 dseg, u16 doff, u16 dstride, u16 sseg, u16 soff, u16 s
         u32 reps, skip;
         u16 sseg, dseg;
     } a = {size & 3 ? size : size / 4u, u32(dstride - size), sseg, dseg};
-    if (size & 3)
-        asm volatile("pushw %%ds\n\tpushw %%es\n\tmovw %%ss:%[dseg], %%es\n\tmovw %%ss:%[sseg], %%ds\n"
-                     "1:\tmovl %%ss:%[reps], %%ecx\n\trep movsb\n\taddl %%ss:%[skip], %%edi\n\tdecl %[n]\n\t"
-                     "jnz 1b\n\tpopw %%es\n\tpopw %%ds"
-                     : "+D"(di), "+S"(si), [n] "+r"(n)
-                     : [reps] "m"(a.reps), [skip] "m"(a.skip), [sseg] "m"(a.sseg), [dseg] "m"(a.dseg)
-                     : "ecx", "memory", "cc");
-    else
-        asm volatile("pushw %%ds\n\tpushw %%es\n\tmovw %%ss:%[dseg], %%es\n\tmovw %%ss:%[sseg], %%ds\n"
-                     "1:\tmovl %%ss:%[reps], %%ecx\n\trep movsl\n\taddl %%ss:%[skip], %%edi\n\tdecl %[n]\n\t"
-                     "jnz 1b\n\tpopw %%es\n\tpopw %%ds"
-                     : "+D"(di), "+S"(si), [n] "+r"(n)
-                     : [reps] "m"(a.reps), [skip] "m"(a.skip), [sseg] "m"(a.sseg), [dseg] "m"(a.dseg)
-                     : "ecx", "memory", "cc");
+    // One block per trip: `rep OP` of a.reps, then on to the next slot.
+#define STRIDED_COPY(op)                                                                                       \
+    asm volatile("pushw %%ds\n\tpushw %%es\n\tmovw %%ss:%[dseg], %%es\n\tmovw %%ss:%[sseg], %%ds\n"             \
+                 "1:\tmovl %%ss:%[reps], %%ecx\n\trep " op "\n\taddl %%ss:%[skip], %%edi\n\tdecl %[n]\n\t"         \
+                 "jnz 1b\n\tpopw %%es\n\tpopw %%ds"                                                                \
+                 : "+D"(di), "+S"(si), [n] "+r"(n)                                                             \
+                 : [reps] "m"(a.reps), [skip] "m"(a.skip), [sseg] "m"(a.sseg), [dseg] "m"(a.dseg)              \
+                 : "ecx", "memory", "cc")
+    if (size & 3) STRIDED_COPY("movsb");
+    else STRIDED_COPY("movsl");
+#undef STRIDED_COPY
 }
 
 void far_fill16(u16 seg, u16 off, u16 val, u16 words) {
@@ -63,6 +60,14 @@ u16 stack_seg() {
 
 void rom_copy(void* dst, const void* src, u16 n) {
     far_move(stack_seg(), u16(u32(dst)), rom_seg(), u16(u32(src)), n);
+}
+
+void rom_outsb(u16 port, const void* src, u16 n) {
+    u32 si = u16(u32(src)), cx = n;
+    asm volatile("pushw %%ds\n\tpushw %%cs\n\tpopw %%ds\n\trep outsb\n\tpopw %%ds"
+                 : "+S"(si), "+c"(cx)
+                 : "d"(port)
+                 : "memory");
 }
 
 void rom_copy_far(u16 seg, u16 off, const void* src, u16 n) { far_move(seg, off, rom_seg(), u16(u32(src)), n); }

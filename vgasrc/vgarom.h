@@ -33,6 +33,8 @@ template <class T> [[gnu::always_inline]] inline void rom_write(T* p, T val) {
 }
 // Copies n bytes of ROM data at src (a CS offset) to dst (DS-relative).
 void rom_copy(void* dst, const void* src, u16 n);
+// Writes n bytes of ROM data at src to an I/O port (rep outsb).
+void rom_outsb(u16 port, const void* src, u16 n);
 // Copies n bytes of ROM data to seg:off.
 void rom_copy_far(u16 seg, u16 off, const void* src, u16 n);
 // The ROM's segment.
