@@ -362,7 +362,9 @@ vbe_tests:
         movzwl  vbe_info+4, %eax
         RANGE   %eax, $0x0200, $0x03ff, "version"
         movzwl  vbe_info+0x12, %eax
-        EQ      %eax, $256, "memory (64 KiB units)"
+        RANGE   %eax, $64, $4096, "memory (64 KiB units)"
+        NOTE    "memory="
+        DECN    %eax
         TEND
 
         /* find 1024x768x32 in the mode list with 4F01h */
@@ -425,7 +427,23 @@ vbe_tests:
         OKIF    nz, "PhysBasePtr 0"
         NOTE    " lfb="
         HEX     mode_info+0x28
+        /* the display's BAR 0, through the PCI BIOS (class 030000h, first) */
+        mov     $0xb103, %ax
+        mov     $0x030000, %ecx
+        xor     %si, %si
+        int     $0x1a
+        jc      5f
+        mov     $0xb10a, %ax
+        mov     $0x10, %di
+        int     $0x1a
+        jc      5f
+        and     $0xfffffff0, %ecx
+        EQ      mode_info+0x28, %ecx, "PhysBasePtr is not BAR 0"
         TEND
+        jmp     6f
+5:      FAIL    "PCI BIOS: no display device of class 030000h"
+        TEND
+6:
 
         CHECK   vbe.01.bad
         mov     $mode_info, %di
