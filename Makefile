@@ -74,7 +74,8 @@ PYTEST_PATHS ?= tests/build tests/qemu
 .PHONY: distclean print-link-inputs all fuzz fuzz-smoke defconfig olddefconfig menuconfig deps run test unit-test qemu-test bench clean FORCE
 .DELETE_ON_ERROR:
 
-all: $(OUT)/bios.bin
+# CONFIG_VGA_BIOS (default y): the VGA BIOS ROMs too.
+all: $(OUT)/bios.bin $(if $(shell grep -s '^\# CONFIG_VGA_BIOS is not set' $(KCONFIG_CONFIG)),,vgaroms)
 
 # ---- configuration -------------------------------------------------------
 $(KCONFIG_CONFIG):
@@ -176,6 +177,54 @@ $(OUT)/bios.bin: $(OUT)/bios.elf scripts/checklayout.py scripts/checkrefs.py scr
 	$(Q)mv $@.tmp $@
 
 -include $(shell find $(OUT)/o16 $(OUT)/o32 $(OUT)/pi $(OUT)/init -name '*.d' 2>/dev/null) $(wildcard $(OUT)/asm-offsets.h.d)
+
+# ---- VGA BIOS option ROMs (vgasrc/, docs/vga-bios.md) ----------------------
+# vga16 sources of src/sources.list, built once per variant (the device the
+# ROM names) with -DVGA_VARIANT_<NAME>; the font is generated from
+# console-setup's PSF fonts. gcc must not emit jump or switch tables: they
+# would be read through DS, which is the caller's stack (vgasrc/vgarom.h).
+SRCVGA := $(call modes_of,vga16)
+VGA_VARIANTS := stdvga virtio qxl
+VGA_IDS_stdvga := 1234 1111
+VGA_IDS_virtio := 1af4 1050
+VGA_IDS_qxl := 1b36 0100
+VGAFLAGS := $(filter-out -fcallgraph-info=su,$(FWFLAGS)) -I. -m16 -DREEF_MODE16 -DREEF_VGAROM \
+  -fno-jump-tables -fno-tree-switch-conversion
+VGAROMS := $(patsubst %,$(OUT)/vgabios-%.bin,$(VGA_VARIANTS))
+.PHONY: vgaroms
+vgaroms: $(VGAROMS)
+
+$(OUT)/vgasrc/font.cc: scripts/mkvgafont.py
+	@mkdir -p $(dir $@)
+	$(call say,GEN,$@)
+	$(Q)$(PYTHON) scripts/mkvgafont.py $@
+
+define vga_variant
+OBJVGA_$(1) := $$(patsubst %,$(OUT)/vga/$(1)/%.ov,$$(basename $$(SRCVGA))) $(OUT)/vga/$(1)/font.ov
+$(OUT)/vga/$(1)/%.ov: %.cc $$(GEN)
+	@mkdir -p $$(dir $$@)
+	$$(call say,CXXVGA,$$<)
+	$$(Q)$$(CXX) $$(VGAFLAGS) -DVGA_VARIANT_$(2) $$(DEPFLAGS) -c $$< -o $$@
+$(OUT)/vga/$(1)/%.ov: %.S $$(GEN)
+	@mkdir -p $$(dir $$@)
+	$$(call say,ASVGA,$$<)
+	$$(Q)$$(CXX) $$(ASFLAGS16) -I. -DREEF_MODE16 -DVGA_VARIANT_$(2) $$(DEPFLAGS) -c $$< -o $$@
+$(OUT)/vga/$(1)/font.ov: $(OUT)/vgasrc/font.cc $$(GEN)
+	@mkdir -p $$(dir $$@)
+	$$(call say,CXXVGA,$$<)
+	$$(Q)$$(CXX) $$(VGAFLAGS) -DVGA_VARIANT_$(2) $$(DEPFLAGS) -c $$< -o $$@
+$(OUT)/vgabios-$(1).elf: vgasrc/vgarom.ld $$(OBJVGA_$(1))
+	$$(call say,LD,$$@)
+	$$(Q)$$(LD) -m elf_i386 -nostdlib --gc-sections -z noexecstack --no-warn-rwx-segments -T vgasrc/vgarom.ld \
+	  -Map $(OUT)/vgabios-$(1).map -o $$@ $$(OBJVGA_$(1))
+$(OUT)/vgabios-$(1).bin: $(OUT)/vgabios-$(1).elf scripts/vgarom.py scripts/checkvgarefs.py
+	$$(call say,ROM,$$@)
+	$$(Q)$$(PYTHON) scripts/checkvgarefs.py $$(OBJVGA_$(1))
+	$$(Q)$$(OBJCOPY) -O binary -j .rom $$< $$@.raw
+	$$(Q)$$(PYTHON) scripts/vgarom.py $$@.raw $$@ $$(VGA_IDS_$(1)) && rm -f $$@.raw
+endef
+$(foreach v,$(VGA_VARIANTS),$(eval $(call vga_variant,$(v),$(shell echo $(v) | tr a-z- A-Z_))))
+-include $(shell find $(OUT)/vga -name '*.d' 2>/dev/null)
 
 # For tests that relink the objects with a modified linker script.
 print-link-inputs:

@@ -92,6 +92,10 @@ COMMON = ["-no-user-config", "-display", "none", "-no-reboot",
 EXIT_OK = (0x10 << 1) | 1  # the payload writes 0x10 to isa-debug-exit
 RUN_TIMEOUT = 60
 
+OUR_VGA_ROM = os.path.join(ROOT, "out", "vgabios-stdvga.bin")
+OUR_VGA_KEY = "pc-ide-128m-ourvga"
+VGA_GOAL = 0.2  # issue 13: our VGA BIOS's init at most 0.2x SeaVGABIOS's
+
 # (key, label, machine arguments).  One row per boot configuration ReefBIOS
 # supports today; a new driver adds its rows here.
 CONFIGS = [
@@ -148,6 +152,9 @@ CONFIGS = [
       "-device", "pci-bridge,id=br1,chassis_nr=1,addr=5", "-device", "pci-bridge,id=br2,chassis_nr=2,bus=br1,addr=3",
       "-netdev", "user,id=n0", "-device", "e1000,netdev=n0,bus=br2,addr=1,romfile=",
       "-device", "virtio-rng-pci,bus=br2,addr=2", "-device", "virtio-rng-pci,bus=br1,addr=4"]),
+    # Our VGA BIOS (vgasrc/, docs/vga-bios.md) instead of QEMU's SeaVGABIOS in the std VGA's ROM BAR [5].
+    (OUR_VGA_KEY, "pc + IDE 128M, our VGA BIOS [5]",
+     ["-M", "pc", "-m", "128M", "-vga", "none", "-device", "VGA,romfile=" + OUR_VGA_ROM]),
 ]
 FLOPPY_BYTES = 1474560  # --disk floppy: the boot sector on a 1.44M diskette image
 PHASE_CONFIG = "pc-ide-128m"  # the configuration whose phases are shown
@@ -604,6 +611,14 @@ def render(res):
                      % ("sum of %d slices" % len(ph["slices"]), fmt_int(ph["sum_ns"]),
                         100.0 * ph["sum_ns"] / total, fmt_int(total),
                         "" if ph["within_5pct"] else "  !! not within 5%"))
+    vr = res.get("vga_rom")
+    if vr:
+        lines.append("")
+        lines.append("%-*s %12s %12s %8s" % (W, "VGA BIOS init, virtual ns (ReefBIOS's vga phase)", "ours",
+                                              "SeaVGABIOS", "ratio"))
+        row("pc + IDE 128M, std VGA", fmt_int(vr["ours_ns"]), fmt_int(vr["seavgabios_ns"]),
+            ratio(vr["ours_ns"], vr["seavgabios_ns"]),
+            "  goal <= %.1fx: %s" % (vr["goal"], "met" if vr["met"] else "NOT MET"))
     if res.get("deltas"):
         lines.append("")
         lines.append("%-*s %12s %12s" % (W, "What a device costs, virtual ns (row difference)", "ReefBIOS", "SeaBIOS"))
@@ -622,6 +637,8 @@ def render(res):
     lines.append("[3] sum of e820 ranges of any type but 1 below 4 GiB (counts MMIO such as the flash alias)")
     lines.append("[4] no disk; -kernel tests/payloads/bench/kernel.S: reset to its RDTSC, the second instruction "
                  "at the kernel's setup entry (after the protocol's jump over the header)")
+    lines.append("[5] -vga none -device VGA,romfile=out/vgabios-stdvga.bin: our VGA BIOS in the std VGA's ROM BAR "
+                 "(the rows above run QEMU's SeaVGABIOS there); both firmwares run it")
     return "\n".join(lines) + "\n"
 
 
@@ -654,6 +671,9 @@ def main():
         if unknown:
             raise SystemExit("bench: unknown configuration(s): " + ", ".join(unknown))
         configs = [c for c in configs if c[0] in keys]
+    if not os.path.isfile(OUR_VGA_ROM):
+        log("bench: %s not built: no row for it" % os.path.relpath(OUR_VGA_ROM, ROOT))
+        configs = [c for c in configs if c[0] != OUR_VGA_KEY]
 
     t_start = time.monotonic()
     os.makedirs(BENCH, exist_ok=True)
@@ -721,6 +741,17 @@ def main():
         phases["config"] = PHASE_CONFIG
         phases["config_label"] = base["label"]
 
+    # 3b. the VGA BIOS's init, ours against SeaVGABIOS: ReefBIOS's "vga" phase
+    vga_rom = None
+    ours = next((e for e in results if e["key"] == OUR_VGA_KEY), None)
+    if ours and phases:
+        ph_ours = phases_of(ours["virtual"]["reef"]["debug"], ours["virtual"]["reef"]["post_ns"])
+        slice_of = lambda ph: next((x["ns"] for x in ph["slices"] if x["name"] == "vga"), None) if ph else None
+        a, b = slice_of(ph_ours), slice_of(phases)
+        if a is not None and b:
+            vga_rom = {"ours_ns": a, "seavgabios_ns": b, "ratio": a / b, "goal": VGA_GOAL,
+                       "met": a <= VGA_GOAL * b}
+
     # 4. what single devices cost (differences between rows)
     deltas = []
     byk = {e["key"]: e for e in results}
@@ -771,6 +802,7 @@ def main():
         "image": image,
         "phases": phases,
         "deltas": deltas,
+        "vga_rom": vga_rom,
         "goals": goals,
         "determinism": {"identical": not alarms, "alarms": alarms, "summary": summary},
     }

@@ -13,6 +13,7 @@ set -euo pipefail
 PACKAGES=(
     # build
     g++ binutils make python3-kconfiglib python3-pyelftools cmake libgtest-dev googletest
+    console-setup-linux  # the VGA BIOS fonts (scripts/mkvgafont.py)
     # test and run
     qemu-system-x86 seabios python3-pytest grub-pc-bin grub-common xorriso dmidecode
     mtools busybox-static cpio ipxe-qemu acpica-tools isolinux syslinux-common pxelinux memtest86+

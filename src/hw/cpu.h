@@ -27,7 +27,7 @@ struct CpuidRegs {
 
 namespace cpuidbit {
 // Leaf 1 EDX.
-constexpr u32 kApic = 1u << 9, kMtrr = 1u << 12;
+constexpr u32 kApic = 1u << 9, kMtrr = 1u << 12, kMmx = 1u << 23, kSse = 1u << 25;
 // Leaf 1 EBX[31:24]: the initial APIC ID.
 constexpr u32 kApicIdShift = 24;
 constexpr u32 kExtMaxLeaf = 0x80000000, kExtFeatures = 0x80000001, kExtAddressSizes = 0x80000008;

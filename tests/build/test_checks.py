@@ -20,7 +20,7 @@ import pytest
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 WORK = os.path.join(ROOT, "out", "broken-trees")
-BUILD_DIRS = ["o16", "o32", "pi", "init"]
+BUILD_DIRS = ["o16", "o32", "pi", "init", "vga", "vgasrc"]
 BUILD_FILES = ["autoconf.h", "version.h", "asm-offsets.h", "asm-offsets.h.d", "rom.ld"]
 
 

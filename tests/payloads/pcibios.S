@@ -151,28 +151,7 @@
  * MBR (LBA 0, runs at 0:7C00)
  * ====================================================================== */
         .section .mbr, "ax"
-        MBR_START
-        mov     $(0x0200 + LOAD_SECTORS), %ax
-        mov     $0x0002, %cx
-        mov     boot_dl, %dl
-        xor     %dh, %dh
-        mov     $0x7e00, %bx
-        int     $0x13
-        jc      1f
-        cmpl    $M_REEF, trailer_magic
-        jne     1f
-        jmp     main
-1:      mov     $mbr_fail_msg, %si
-        call    puts
-        jmp     qemu_exit
-
-#include "report_mbr.inc"
-
-mbr_fail_msg:
-        .asciz  "FAIL load the payload (INT 13h AH=02h) failed\r\n"
-
-        .org    510
-        .word   0xaa55
+        MBR_LOAD_PROGRAM
 
 /* ======================================================================
  * Program (LBA 1.., runs at 0:7E00)
