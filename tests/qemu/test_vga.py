@@ -38,7 +38,9 @@ def variant_rom(variant, role):
 
 
 def vga_args(rom, image, device="VGA"):
-    return ["-vga", "none", "-device", "%s,romfile=%s" % (device, rom),
+    # -nic none: the NIC's iPXE ROM would print where it was loaded, which
+    # differs with the size of the VGA ROM before it.
+    return ["-vga", "none", "-nic", "none", "-device", "%s,romfile=%s" % (device, rom),
             "-drive", "file=%s,format=raw,if=ide,snapshot=on" % image]
 
 
