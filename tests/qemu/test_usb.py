@@ -34,15 +34,19 @@ def LINUX_BOOT_PLAN(item):
     params = getattr(item, "callspec", None) and item.callspec.params
     if not params or "disk" not in params or "linux_boots" not in item.fixturenames:
         return []
-    return [(role, LINUX_MEM, disk_extra(*params["disk"])) for role in ("reef", "seabios")]
+    # SeaBIOS is not booted where it is known not to get there in time:
+    # each such boot costs the harness's full 150 s.
+    roles = ("reef",) if params["disk"][1] in SLOW_FOR_SEABIOS else ("reef", "seabios")
+    return [(role, LINUX_MEM, disk_extra(*params["disk"])) for role in roles]
 
 
 @pytest.mark.parametrize("disk", LINUX_USB, ids=["%s-%s" % d for d in LINUX_USB])
 def test_linux_boots_from(linux_boots, bios, seabios, disk):
     boot = linux_boots.get("reef", bios, LINUX_MEM, disk_extra(*disk))
-    ref = linux_boots.get("seabios", seabios, LINUX_MEM, disk_extra(*disk))
-    if not ref.ok and disk[1] not in SLOW_FOR_SEABIOS:
-        pytest.fail("reference boot under SeaBIOS failed: " + ref.failure_text(), pytrace=False)
+    if disk[1] not in SLOW_FOR_SEABIOS:
+        ref = linux_boots.get("seabios", seabios, LINUX_MEM, disk_extra(*disk))
+        if not ref.ok:
+            pytest.fail("reference boot under SeaBIOS failed: " + ref.failure_text(), pytrace=False)
     if not boot.ok:
         pytest.fail("boot failed: " + boot.failure_text(), pytrace=False)
     assert "Linux version" in boot.report.sections.get("version", ""), boot.report.text[-2000:]
