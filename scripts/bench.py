@@ -133,6 +133,10 @@ CONFIGS = [
     # "--kernel": no disk; -kernel with tests/payloads/bench/kernel.S (build_kernel_payload), measured
     # from reset to the kernel's entry [4]; also under qboot.
     ("pc-kernel-128m", "pc -kernel 128M [4]", ["-M", "pc", "-m", "128M", "--kernel"]),
+    # qboot runs no option ROMs (neither the VGA's nor the NIC's iPXE): the
+    # same -kernel boot without those two devices compares like with like.
+    ("pc-kernel-bare-128m", "pc -kernel, -vga none -nic none [4]",
+     ["-M", "pc", "-m", "128M", "-vga", "none", "-nic", "none", "--kernel"]),
     ("pc-floppy-1m44", "pc + 1.44M floppy (-boot a)", ["-M", "pc", "-m", "128M", "--disk", "floppy"]),
     # PCI trees (docs/pci.md): the crowded q35 topology of test_pci_tree.py
     # (4 root ports, a PCIe-to-PCI bridge with an e1000, a 4 GiB ivshmem BAR;
@@ -670,6 +674,7 @@ def main():
         unknown = [k for k in keys if k not in {c[0] for c in CONFIGS}]
         if unknown:
             raise SystemExit("bench: unknown configuration(s): " + ", ".join(unknown))
+        keys.append(PHASE_CONFIG)  # the phase, footprint and goal summaries are taken from it
         configs = [c for c in configs if c[0] in keys]
     if not os.path.isfile(OUR_VGA_ROM):
         log("bench: %s not built: no row for it" % os.path.relpath(OUR_VGA_ROM, ROOT))

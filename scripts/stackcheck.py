@@ -36,8 +36,10 @@ import sys
 # charges an unresolved indirect call with the deepest function of its mode.)
 INDIRECT = {
     # lib/format.cc: the output callback, a PutcFn (void (*)(void*, char)).
-    r"reef::vformat\(": [r"\(void\*, char\)$"],
-    r"reef::\{anonymous\}::put_num\(": [r"\(void\*, char\)$"],
+    # vformat's sink drains through it (drain_putc); a full FormatSink
+    # drains through its `drain` (void (*)(FormatSink&)).
+    r"reef::\{anonymous\}::drain_putc\(": [r"\(void\*, char\)$"],
+    r"reef::FormatSink::drain_full\(": [r"\(reef::FormatSink&\)$"],
 }
 
 # The 16-bit handlers that hardware IRQs enter (src/entry16.S, the IVT).

@@ -45,33 +45,6 @@ void copy_rom(u32 dst, u32 src, u32 len) {
     asm volatile("rep movsl" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
 }
 
-// The byte sum of a ROM image (whole 512-byte blocks) at POST: with SSE's
-// psadbw on MMX registers where the CPU has it (8 bytes per instruction,
-// a quarter of byte_sum's instructions), else byte_sum. Only POST may use
-// it: nothing owns the x87/MMX state yet (CR0.EM is clear from reset), and
-// emms leaves the registers empty for the OS, which initialises them anyway.
-u8 rom_byte_sum(u32 addr, u32 len) {
-    if (!(cpuid(1).edx & cpuidbit::kSse) || len % 16) return byte_sum(reinterpret_cast<const void*>(addr), len);
-    u32 n = len / 16, sum;
-    asm volatile("pxor %%mm0, %%mm0\n\t"
-                 "pxor %%mm1, %%mm1\n"
-                 "1:\tmovq (%1), %%mm2\n\t"
-                 "movq 8(%1), %%mm3\n\t"
-                 "psadbw %%mm1, %%mm2\n\t"
-                 "psadbw %%mm1, %%mm3\n\t"
-                 "paddd %%mm2, %%mm0\n\t"
-                 "paddd %%mm3, %%mm0\n\t"
-                 "addl $16, %1\n\t"
-                 "decl %2\n\t"
-                 "jnz 1b\n\t"
-                 "movd %%mm0, %0\n\t"
-                 "emms"
-                 : "=r"(sum), "+r"(addr), "+r"(n)
-                 :
-                 : "memory", "cc");
-    return u8(sum);
-}
-
 }  // namespace
 
 u32 vga_rom_setup() {
@@ -109,7 +82,7 @@ u32 vga_rom_setup() {
     }
     cfg.write32(vga->bdf, pcireg::kRomAddress, base);
     if (!len) return kRomAreaStart;
-    u8 sum = rom_byte_sum(kRomAreaStart, len);
+    u8 sum = post_byte_sum(reinterpret_cast<const void*>(kRomAreaStart), len);
     if (sum) {
         dlog(1, "vga: ROM checksum is bad (0x%02x); not run\n", sum);
         __builtin_memset(reinterpret_cast<void*>(kRomAreaStart), 0, len);

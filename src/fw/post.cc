@@ -141,6 +141,7 @@ extern "C" [[noreturn]] void post_main() {
     u32 rom_end = vga_rom_setup();
     // The banner first on screen, then what other option ROMs print.
     screen_banner();
+    post_phase("optionroms");
     rom_end = optionroms_setup(rom_end);
 
     post_phase("floppy");

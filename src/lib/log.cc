@@ -10,16 +10,30 @@
 namespace reef {
 
 namespace {
-void debug_out(void*, char c) { debug_putc(c); }
+// A line goes out in chunks, one `rep outsb` each: one instruction per
+// character (the stack buffer is addressed through DS, which is SS in
+// every mode that logs).
+void debug_drain(FormatSink& s) {
+    const char* p = s.buf;
+    u32 n = s.pos;
+    u16 port = CONFIG_DEBUG_PORT;
+    asm volatile("rep outsb" : "+S"(p), "+c"(n) : "d"(port) : "memory");
+}
 }  // namespace
 
 void debug_putc(char c) { outb(u8(c), CONFIG_DEBUG_PORT); }
 
 void log_write(const char* fmt, ...) {
+    char buf[48];
+    FormatSink s;
+    s.buf = buf;
+    s.cap = sizeof(buf);
+    s.drain = debug_drain;
     __builtin_va_list ap;
     __builtin_va_start(ap, fmt);
-    vformat(debug_out, nullptr, fmt, ap);
+    vformat_sink(s, fmt, ap);
     __builtin_va_end(ap);
+    debug_drain(s);
 }
 
 }  // namespace reef
