@@ -46,7 +46,7 @@ extern "C" char rt32_stack_top_flat[], rt_stack_bottom_flat[], rt32_stack_bottom
 namespace reef {
 
 // "phase NAME tsc=0xHEX": the bench's stamps (scripts/bench.py), built by
-// hand and written with one rep outsb. Through the log's printf engine
+// hand and written with one debug_write. Through the log's printf engine
 // each cost ~800 instructions: 29 of them were a tenth of a bare POST.
 void post_phase(const char* name) {
     if (!CONFIG_POST_TIMESTAMPS || CONFIG_DEBUG_LEVEL < 1) return;
@@ -66,8 +66,7 @@ void post_phase(const char* name) {
     } while (lo | hi);
     while (k) line[n++] = hex[--k];
     line[n++] = '\n';
-    const char* p = line;
-    asm volatile("rep outsb" : "+S"(p), "+c"(n) : "d"(u16(CONFIG_DEBUG_PORT)) : "memory");
+    debug_write(line, n);
 }
 
 namespace {

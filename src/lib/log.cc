@@ -10,18 +10,15 @@
 namespace reef {
 
 namespace {
-// A line goes out in chunks, one `rep outsb` each: one instruction per
-// character (the stack buffer is addressed through DS, which is SS in
-// every mode that logs).
-void debug_drain(FormatSink& s) {
-    const char* p = s.buf;
-    u32 n = s.pos;
-    u16 port = CONFIG_DEBUG_PORT;
-    asm volatile("rep outsb" : "+S"(p), "+c"(n) : "d"(port) : "memory");
-}
+// A line goes out in chunks of the stack buffer, one debug_write each.
+void debug_drain(FormatSink& s) { debug_write(s.buf, s.pos); }
 }  // namespace
 
 void debug_putc(char c) { outb(u8(c), CONFIG_DEBUG_PORT); }
+
+void debug_write(const char* p, u32 n) {
+    asm volatile("rep outsb" : "+S"(p), "+c"(n) : "d"(u16(CONFIG_DEBUG_PORT)) : "memory");
+}
 
 void log_write(const char* fmt, ...) {
     char buf[48];

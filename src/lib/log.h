@@ -12,8 +12,11 @@
 namespace reef {
 void log_write(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 #if defined(REEF_FIRMWARE)
-// One character to the debug port (what log_write writes through).
+// One character to the debug port (the console's copy of each line).
 void debug_putc(char c);
+// n bytes to the debug port with one rep outsb: one instruction per byte.
+// `p` is addressed through DS, which is SS in every mode that logs.
+void debug_write(const char* p, u32 n);
 #endif
 #if defined(REEF_HOST)
 // Installed by the tests; receives one formatted line per dlog() call.
