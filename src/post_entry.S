@@ -8,9 +8,6 @@
 #include "asm-offsets.h"
 #include "layout.h"
 
-#define CPUID1_EDX_SSE2 (1 << 26)
-#define CR4_OSFXSR (1 << 9)
-
         .code32
         .section .text.entry32, "ax"
         .global post_entry32
@@ -50,76 +47,24 @@ post_entry32:
         call block_zero
         jmp post_main
 
-/* The copies and clears of POST's first steps, ~170 KiB: with SSE2 where the
- * CPU has it, 64 bytes per loop trip (a tenth of rep movsl's instructions;
- * CR4.OSFXSR is set only around the loop: nothing owns the SSE state yet,
- * and the OS initialises it itself), then the rest with rep movsl / stosl.
+/* The copies and clears of POST's first steps, ~170 KiB. Plain string
+ * instructions, no SSE: under KVM without unrestricted-guest support (nested
+ * KVM, some hosts) this code is run by KVM's instruction emulator, which
+ * has no pxor/psadbw and stops the VM ("KVM internal error ... emulation
+ * failure"); on hardware and first-level KVM, rep movs/stos is the fastest
+ * copy anyway.
  *   block_copy: ESI source, EDI destination, ECX bytes (a multiple of 4)
  *   block_zero: EDI destination, ECX bytes (a multiple of 4)
- * Both leave ESI/EDI past the end; they clobber EAX, EBX, ECX, EDX. */
+ * Both leave ESI/EDI past the end; they clobber EAX and ECX. */
 block_copy:
-        call sse_on
-        jz 2f
-        movl %ecx, %edx
-        shrl $6, %edx
-        jz 1f
-3:      movdqu (%esi), %xmm0
-        movdqu 16(%esi), %xmm1
-        movdqu 32(%esi), %xmm2
-        movdqu 48(%esi), %xmm3
-        movdqu %xmm0, (%edi)
-        movdqu %xmm1, 16(%edi)
-        movdqu %xmm2, 32(%edi)
-        movdqu %xmm3, 48(%edi)
-        addl $64, %esi
-        addl $64, %edi
-        decl %edx
-        jnz 3b
-1:      call sse_off
-        andl $63, %ecx
-2:      shrl $2, %ecx
+        shrl $2, %ecx
         rep movsl
         ret
 
 block_zero:
-        call sse_on
-        jz 2f
-        movl %ecx, %edx
-        shrl $6, %edx
-        jz 1f
-        pxor %xmm0, %xmm0
-3:      movdqu %xmm0, (%edi)
-        movdqu %xmm0, 16(%edi)
-        movdqu %xmm0, 32(%edi)
-        movdqu %xmm0, 48(%edi)
-        addl $64, %edi
-        decl %edx
-        jnz 3b
-1:      call sse_off
-        andl $63, %ecx
-2:      xorl %eax, %eax
+        xorl %eax, %eax
         shrl $2, %ecx
         rep stosl
-        ret
-
-/* ZF clear: SSE2 is there and CR4.OSFXSR is now set (EBX: CR4 before).
- * ZF set: no SSE2. Keeps ECX, ESI, EDI. */
-sse_on:
-        pushl %ecx
-        movl $1, %eax
-        cpuid
-        popl %ecx
-        testl $CPUID1_EDX_SSE2, %edx
-        jz 1f
-        movl %cr4, %ebx
-        movl %ebx, %eax
-        orl $CR4_OSFXSR, %eax
-        movl %eax, %cr4
-        testl $CPUID1_EDX_SSE2, %edx
-1:      ret
-
-sse_off:
-        movl %ebx, %cr4
         ret
 
 /* void shadow_copy(u32 pam0_conf_addr): opens 0xC0000-0xFFFFF as read/write

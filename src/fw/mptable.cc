@@ -56,15 +56,23 @@ int io_int_count(const MpInput& in) {
     return n;
 }
 
+// CPUs with 8-bit APIC IDs: the only ones an MP table can name (past 255
+// CPUs an OS needs ACPI's x2APIC entries anyway).
+u32 listed_cpus(const MpInput& in) {
+    u32 n = 0;
+    for (int i = 0; i < in.ncpus; i++) n += in.cpus[i].apic_id <= mp::kMaxApicId;
+    return n;
+}
+
 }  // namespace
 
 u32 mptable_size(const MpInput& in) {
-    return mp::kHeaderSize + u32(in.ncpus) * mp::kCpuEntrySize +
+    return mp::kHeaderSize + listed_cpus(in) * mp::kCpuEntrySize +
            (2 /* buses */ + 1 /* IOAPIC */ + u32(io_int_count(in)) + 2 /* LINT0/1 */) * mp::kEntrySize;
 }
 
 u32 mptable_build(const MpInput& in, u8* buf, u32 max) {
-    if (in.ncpus <= 0) return 0;
+    if (listed_cpus(in) == 0) return 0;
     u32 len = mptable_size(in);
     if (len > max || len > 0xFFFF) return 0;
     int entries = 0;
@@ -83,9 +91,11 @@ u32 mptable_build(const MpInput& in, u8* buf, u32 max) {
     w.u8_(0);
     w.u8_(0);
 
-    for (int i = 0; i < in.ncpus; i++, entries++) {
+    for (int i = 0; i < in.ncpus; i++) {
+        if (in.cpus[i].apic_id > mp::kMaxApicId) continue;
+        entries++;
         w.u8_(mp::kEntryCpu);
-        w.u8_(in.cpus[i].apic_id);
+        w.u8_(u8(in.cpus[i].apic_id));
         w.u8_(in.lapic_version);
         w.u8_(mp::kCpuEnabled | (in.cpus[i].bsp ? mp::kCpuBsp : 0));
         w.u32_(in.cpu_signature);

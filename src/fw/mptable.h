@@ -21,10 +21,11 @@ constexpr u8 kBusPci = 0, kBusIsa = 1;
 // Interrupt flags: polarity bits 1:0 (01 active high), trigger 3:2 (11 level).
 constexpr u16 kFlagsConforming = 0, kFlagsLevelHigh = 0x0D;
 constexpr u8 kAllLapics = 0xFF;
+constexpr u32 kMaxApicId = 0xFE;  // 8-bit IDs, FFh meaning every local APIC
 }  // namespace mp
 
 struct MpCpu {
-    u8 apic_id;
+    u32 apic_id;  // the MP table lists only those up to kMaxApicId
     bool bsp;
 };
 

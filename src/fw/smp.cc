@@ -19,7 +19,14 @@ DECLARE_TEXT16(halt_rm);
 extern "C" const char ap_trampoline_start[], ap_trampoline_end[];
 
 namespace reef {
+
+bool lapic::g_x2apic;
+
 namespace {
+
+static_assert(AP_PAGE_USED <= 4096, "the AP start-up page overflows");
+static_assert(LAPIC_MSR_BASE == lapic::kMsrApicBase && LAPIC_BASE_ENABLE == lapic::kBaseEnable &&
+              LAPIC_BASE_X2APIC == lapic::kBaseX2apic && CPUID_TOPOLOGY_LEAF == cpuidbit::kTopologyLeaf);
 
 CpuList g_cpus;
 Msr g_msrs[AP_MAX_MSRS];
@@ -106,6 +113,7 @@ void write_msrs_on_bsp() {
 }
 
 bool icr_idle() {
+    if (lapic::g_x2apic) return true;
     PitStopwatch sw;
     while (lapic::read(lapic::kIcrLow) & lapic::kIcrPending)
         if (sw.poll() > pit_ticks_from_us(kIcrTimeoutUs)) return false;
@@ -113,22 +121,41 @@ bool icr_idle() {
 }
 
 bool send_ipi(u32 low) {
+    if (lapic::g_x2apic) {
+        wrmsr(lapic::kMsrX2Icr, low, 0);
+        return true;
+    }
     if (!icr_idle()) return false;
     lapic::write(lapic::kIcrHigh, 0);
     lapic::write(lapic::kIcrLow, low);
     return icr_idle();
 }
 
-// APs that ran the trampoline to the end, each APIC ID once (an AP the
-// fallback INIT caught after it had finished, or half-way, runs it again).
+// APIC IDs seen, for counting each AP once (an AP the fallback INIT caught
+// after it had finished, or half-way, runs the trampoline again). IDs past
+// the bitmap (QEMU's topologies stay far below) count every time.
+struct IdSet {
+    static constexpr u32 kIds = 4096;
+    u32 bits[kIds / 32] = {};
+    bool add(u32 id) {
+        if (id >= kIds) return true;
+        u32 m = 1u << (id % 32);
+        if (bits[id / 32] & m) return false;
+        bits[id / 32] |= m;
+        return true;
+    }
+};
+
+u32 ap_slots(u32 sh) { return min<u32>(at<u16>(sh + AP_SLOT), AP_MAX_IDS_N); }
+u16 ap_id(u32 sh, u32 i) { return at<u16>(sh + AP_IDS + 2 * i); }
+
+// APs that ran the trampoline to the end, each APIC ID once.
 int distinct_done(u32 sh) {
-    u32 seen[256 / 32] = {};
-    int n = 0, slots = min<int>(at<u16>(sh + AP_SLOT), AP_MAX_IDS_N);
-    for (int i = 0; i < slots; i++) {
-        u8 id = at<u8>(sh + AP_IDS + u32(i));
-        if (id == 0xFF || (seen[id / 32] & (1u << (id % 32)))) continue;
-        seen[id / 32] |= 1u << (id % 32);
-        n++;
+    IdSet seen;
+    int n = 0;
+    for (u32 i = 0, slots = ap_slots(sh); i < slots; i++) {
+        u16 id = ap_id(sh, i);
+        if (id != AP_NO_ID && seen.add(id)) n++;
     }
     return n;
 }
@@ -170,7 +197,8 @@ void start_aps(int want) {
     __builtin_memcpy(reinterpret_cast<void*>(page), ap_trampoline_start, code);
     u32 sh = page + AP_SHARED;
     __builtin_memset(reinterpret_cast<void*>(sh), 0, AP_IDS);
-    __builtin_memset(reinterpret_cast<void*>(sh + AP_IDS), 0xFF, AP_MAX_IDS_N);
+    __builtin_memset(reinterpret_cast<void*>(sh + AP_IDS), 0xFF, 2 * AP_MAX_IDS_N);
+    at<u16>(sh + AP_X2APIC) = lapic::g_x2apic;
     at<u16>(sh + AP_HALT_OFF) = TEXT16_OFFSET(entry_ap_halt);
     at<u16>(sh + AP_HALT_SEG) = u16(FSEG_BASE >> 4);
     at<u16>(sh + AP_NMSRS) = u16(g_nmsrs);
@@ -195,13 +223,11 @@ void start_aps(int want) {
     if (u16 bad = at<u16>(sh + AP_BAD)) dlog(1, "smp: %u MSR writes on the APs did not hold\n", bad);
     // An AP that the INIT caught half-way ran the trampoline twice: once
     // each APIC ID.
-    int slots = at<u16>(sh + AP_SLOT);
-    if (slots > AP_MAX_IDS_N) slots = AP_MAX_IDS_N;
-    for (int i = 0; i < slots && g_cpus.count < CpuList::kMax; i++) {
-        u8 id = at<u8>(sh + AP_IDS + u32(i));
-        bool dup = id == 0xFF || id == g_cpus.cpus[0].apic_id;
-        for (int j = 1; j < g_cpus.count; j++) dup |= g_cpus.cpus[j].apic_id == id;
-        if (!dup) g_cpus.cpus[g_cpus.count++] = MpCpu{id, false};
+    IdSet seen;
+    seen.add(g_cpus.cpus[0].apic_id);
+    for (u32 i = 0, slots = ap_slots(sh); i < slots && g_cpus.count < CpuList::kMax; i++) {
+        u16 id = ap_id(sh, i);
+        if (id != AP_NO_ID && seen.add(id)) g_cpus.cpus[g_cpus.count++] = MpCpu{id, false};
     }
 }
 
@@ -221,7 +247,7 @@ const CpuList& smp_cpus() { return g_cpus; }
 void smp_setup(u64 hole_start) {
     CpuidRegs id = cpuid(1);
     g_cpus.count = 1;
-    g_cpus.cpus[0] = MpCpu{u8(id.ebx >> cpuidbit::kApicIdShift), true};
+    g_cpus.cpus[0] = MpCpu{id.ebx >> cpuidbit::kApicIdShift, true};
     u16 n = 0;
     if (fwcfg().present()) fwcfg().read_key(fwcfg_key::kNumCpus, &n, sizeof n);
     g_cpus.expected = n;
@@ -235,7 +261,22 @@ void smp_setup(u64 hole_start) {
         dlog(2, "smp: 1 CPU (fw_cfg)\n");
         return;
     }
-    if (n > AP_MAX_IDS_N) dlog(1, "smp: fw_cfg says %u CPUs; xAPIC start-up handles %d\n", n, AP_MAX_IDS_N);
+    if (n > AP_MAX_IDS_N) dlog(1, "smp: fw_cfg says %u CPUs; start-up handles %d\n", n, AP_MAX_IDS_N);
+    // xAPIC IDs are 8 bits (FFh: broadcast): past 255 CPUs every CPU goes to
+    // x2APIC mode, the BSP first, each AP in the trampoline, and stays
+    // there (the OS finds x2APIC enabled, as QEMU's MADT with its x2APIC
+    // entries expects).
+    if (n > 255) {
+        if (id.ecx & cpuidbit::kX2apic) {
+            u64 base = rdmsr(lapic::kMsrApicBase);
+            wrmsr(lapic::kMsrApicBase, u32(base) | lapic::kBaseEnable | lapic::kBaseX2apic, u32(base >> 32));
+            lapic::g_x2apic = true;
+            g_cpus.cpus[0].apic_id = cpuid(cpuidbit::kTopologyLeaf).edx;
+            dlog(1, "smp: %u CPUs: x2APIC mode (BSP x2APIC ID %u)\n", n, g_cpus.cpus[0].apic_id);
+        } else {
+            dlog(1, "smp: %u CPUs but no x2APIC; those with APIC IDs past 254 cannot be started\n", n);
+        }
+    }
     start_aps(int(n) - 1);
     sort_aps();
     if (n && g_cpus.count != n)
@@ -290,8 +331,10 @@ void mptable_setup() {
         return;
     }
     mp_floating_build(reinterpret_cast<u8*>(fp), table);
-    dlog(2, "mptable: _MP_ at 0x%x, PCMP at 0x%x (%u bytes, %d CPUs, %d PCI pins)\n", fp, table, size,
-         g_cpus.count, npins);
+    int listed = 0;
+    for (int i = 0; i < g_cpus.count; i++) listed += g_cpus.cpus[i].apic_id <= mp::kMaxApicId;
+    dlog(2, "mptable: _MP_ at 0x%x, PCMP at 0x%x (%u bytes, %d of %d CPUs, %d PCI pins)\n", fp, table, size,
+         listed, g_cpus.count, npins);
 }
 
 bool smp_ipi_all_but_self(u32 icr_low) { return send_ipi(lapic::kIcrAllButSelf | icr_low); }

@@ -4,11 +4,12 @@
 // AP, which is then left halted; the CPU list for the MP table.
 #pragma once
 #include "fw/mptable.h"
+#include "fw/smp_tramp.h"
 
 namespace reef {
 
 struct CpuList {
-    static constexpr int kMax = 256;
+    static constexpr int kMax = AP_MAX_IDS_N + 1;
     MpCpu cpus[kMax];
     int count;      // the BSP and every AP that answered
     int expected;   // fw_cfg's CPU count (0 when fw_cfg has none)

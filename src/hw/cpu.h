@@ -28,8 +28,11 @@ struct CpuidRegs {
 namespace cpuidbit {
 // Leaf 1 EDX.
 constexpr u32 kApic = 1u << 9, kMtrr = 1u << 12, kMmx = 1u << 23, kSse = 1u << 25;
-// Leaf 1 EBX[31:24]: the initial APIC ID.
+// Leaf 1 ECX.
+constexpr u32 kX2apic = 1u << 21;
+// Leaf 1 EBX[31:24]: the initial APIC ID (8 bits; leaf 0Bh EDX has all 32).
 constexpr u32 kApicIdShift = 24;
+constexpr u32 kTopologyLeaf = 0x0B;
 constexpr u32 kExtMaxLeaf = 0x80000000, kExtFeatures = 0x80000001, kExtAddressSizes = 0x80000008;
 // Leaf 80000001h EDX.
 constexpr u32 kLongMode = 1u << 29;

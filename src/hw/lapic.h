@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
-// The local APIC (xAPIC MMIO at its reset address) and the IOAPIC: the
-// registers POST uses (virtual wire mode, INIT-SIPI-SIPI, the MP table).
+// The local APIC and the IOAPIC: the registers POST uses (virtual wire
+// mode, INIT-SIPI-SIPI, the wake-up timer, the MP table). The local APIC is
+// reached as xAPIC MMIO at its reset address, or, once POST has switched
+// it to x2APIC mode (more than 255 CPUs: docs/post-flow.md, "CPUs"), as
+// MSRs 800h + register offset / 16.
 #pragma once
+#include "hw/cpu.h"
 #include "lib/types.h"
 
 namespace reef {
@@ -20,8 +24,27 @@ constexpr u32 kIcrInit = 0x500, kIcrStartup = 0x600, kIcrPending = 1u << 12, kIc
 constexpr u32 kIcrAllButSelf = 3u << 18;
 constexpr u32 kIcrSmi = 0x200;  // delivery mode 010b (vector 0)
 
-[[gnu::always_inline]] inline u32 read(u32 reg) { return *reinterpret_cast<volatile u32*>(kBase + reg); }
-[[gnu::always_inline]] inline void write(u32 reg, u32 v) { *reinterpret_cast<volatile u32*>(kBase + reg) = v; }
+// IA32_APIC_BASE: bit 11 enables the APIC, bit 10 selects x2APIC mode.
+constexpr u32 kMsrApicBase = 0x1B, kBaseEnable = 1u << 11, kBaseX2apic = 1u << 10;
+constexpr u32 kMsrX2Base = 0x800;
+// x2APIC mode: one 64-bit ICR MSR (destination in the high half), no
+// send-pending bit (a write is complete when WRMSR retires).
+constexpr u32 kMsrX2Icr = kMsrX2Base + (kIcrLow >> 4);
+
+// This CPU's mode (POST data, src/fw/smp.cc; false until smp_setup
+// switches the BSP).
+extern bool g_x2apic;
+
+[[gnu::always_inline]] inline u32 read(u32 reg) {
+    if (g_x2apic) return u32(rdmsr(kMsrX2Base + (reg >> 4)));
+    return *reinterpret_cast<volatile u32*>(kBase + reg);
+}
+[[gnu::always_inline]] inline void write(u32 reg, u32 v) {
+    if (g_x2apic)
+        wrmsr(kMsrX2Base + (reg >> 4), v, 0);
+    else
+        *reinterpret_cast<volatile u32*>(kBase + reg) = v;
+}
 }  // namespace lapic
 
 namespace ioapic {

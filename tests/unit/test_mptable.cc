@@ -89,6 +89,29 @@ TEST(MpTable, HeaderChecksumAndCpus) {
     EXPECT_EQ(nbsp, 1);
 }
 
+// Past 255 CPUs (x2APIC), IDs above FEh have no 8-bit MP entry: the table
+// lists the others and stays consistent (length, entry count, checksum).
+TEST(MpTable, SkipsCpusWithX2apicIds) {
+    std::vector<MpCpu> cpus;
+    for (u32 id = 0; id < 260; id++) cpus.push_back({id, id == 0});
+    auto t = build(input(Chipset::kQ35, cpus, {}));
+    EXPECT_EQ(t[4] | t[5] << 8, int(t.size()));
+    EXPECT_EQ(sum(t.data(), t.size()), 0);
+    auto es = parse(t);
+    EXPECT_EQ(int(es.size()), t[34] | t[35] << 8);
+    int ncpu = 0;
+    for (auto& e : es)
+        if (e.type == 0) {
+            EXPECT_EQ(e.b[1], ncpu);
+            ncpu++;
+        }
+    EXPECT_EQ(ncpu, 255);
+    std::vector<MpCpu> high = {{300, true}};
+    MpInput in = input(Chipset::kQ35, high, {});
+    std::vector<u8> buf(4096);
+    EXPECT_EQ(mptable_build(in, buf.data(), u32(buf.size())), 0u);
+}
+
 TEST(MpTable, PcRoutesPciThroughTheIsaIrqs) {
     std::vector<MpCpu> cpus = {{0, true}};
     // e1000 in slot 3 (INTA -> PIRQC -> 11), UHCI 01.2 (INTD -> PIRQD -> 11),
