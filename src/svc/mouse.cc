@@ -124,6 +124,7 @@ void mouse_aux_byte(u8 b) {
 void mouse_service(Regs16* r) {
     dlog(4, "int15 c2: ax=%x bx=%x\n", r->ax, r->bx);
     if (r->al > 0x07) {
+        dlog(1, "int15 c2: AX=%04Xh: no such function (01h)\n", r->ax);
         finish(r, mst::kInvalidFunction);
         return;
     }
@@ -134,20 +135,24 @@ void mouse_service(Regs16* r) {
         return;
     }
     if (backend() == MouseBackend::kNone) {
+        dlog(1, "int15 c2: AX=%04Xh: no pointing device (03h)\n", r->ax);
         finish(r, mst::kInterfaceError);
         return;
     }
     u8 resp[3] = {0, 0, 0};
     u8 st = mst::kOk;
+    const char* why = "the device failed";
     switch (r->al) {
     case 0x00:  // enable (BH=1) / disable (BH=0) reporting
         if (r->bh > 1) {
             st = mst::kInvalidFunction;
+            why = "BH not 0 (disable) or 1 (enable)";
         } else if (r->bh == 0) {
             st = mouse_device_command(ps2mouse::kDisable, -1, resp, 0);
             if (st == mst::kOk) set_flag2(mouseflag::kEnabled, 0);
         } else if (!(EBDA_GET(mouse_flag2) & mouseflag::kHandler)) {
             st = mst::kNoHandler;
+            why = "no handler installed (C207h)";
         } else {
             st = mouse_device_command(ps2mouse::kEnable, -1, resp, 0);
             if (st == mst::kOk) set_flag2(0, mouseflag::kEnabled);
@@ -161,12 +166,16 @@ void mouse_service(Regs16* r) {
         }
         break;
     case 0x02:  // sample rate
-        if (r->bh >= ARRAY_SIZE(kSampleRates)) st = mst::kInvalidInput;
-        else st = mouse_device_command(ps2mouse::kSetRate, kSampleRates[r->bh], resp, 0);
+        if (r->bh >= ARRAY_SIZE(kSampleRates)) {
+            st = mst::kInvalidInput;
+            why = "sample rate index not 0-6";
+        } else st = mouse_device_command(ps2mouse::kSetRate, kSampleRates[r->bh], resp, 0);
         break;
     case 0x03:  // resolution
-        if (r->bh > kMaxResolution) st = mst::kInvalidInput;
-        else st = mouse_device_command(ps2mouse::kSetResolution, r->bh, resp, 0);
+        if (r->bh > kMaxResolution) {
+            st = mst::kInvalidInput;
+            why = "resolution not 0-3";
+        } else st = mouse_device_command(ps2mouse::kSetResolution, r->bh, resp, 0);
         break;
     case 0x04:  // device ID into BH
         st = mouse_device_command(ps2mouse::kGetId, -1, resp, 1);
@@ -175,6 +184,7 @@ void mouse_service(Regs16* r) {
     case 0x05:  // initialise with BH-byte packets: a reset, and the new size
         if (r->bh < 1 || r->bh > ps2mouse::kMaxPacketSize) {
             st = mst::kInvalidInput;
+            why = "packet size not 1-8";
             break;
         }
         set_flag2(mouseflag::kSizeMask, u8(r->bh - 1));
@@ -192,12 +202,13 @@ void mouse_service(Regs16* r) {
             st = mouse_device_command(r->bh == 1 ? ps2mouse::kScaling11 : ps2mouse::kScaling21, -1, resp, 0);
         } else {
             st = mst::kInvalidFunction;
+            why = "BH not 0-2";
         }
         break;
     default:
         break;
     }
-    if (st != mst::kOk) dlog(3, "int15 c2: ax=%x bh=%x failed, status %x\n", r->ax, r->bh, st);
+    if (st != mst::kOk) dlog(1, "int15 c2: AX=%04Xh BH=%02Xh: %s (%02Xh)\n", r->ax, r->bh, why, st);
     finish(r, st);
 }
 

@@ -1,0 +1,205 @@
+# SPDX-License-Identifier: LGPL-3.0-or-later
+"""PS/2 mouse test: boot tests/payloads/mouse.S and check what it reports.
+
+The payload checks INT 11h's pointing-device bit and every INT 15h
+AX=C2xxh function (valid and bad input), installs a C207h handler, enables
+the mouse and prints "WAITMOUSE 4": the harness then moves the mouse and
+clicks through the HMP monitor (`mouse_move`, `mouse_button`, which QEMU
+hands to the PS/2 mouse on the i8042's aux port), and the payload prints
+the four words each handler call got ("MOUSE n=.. status=.. x=.. y=..
+w4=.."). After C200h BH=0 ("WAITMOUSE 0") a move must bring no packet; a
+key typed after all that must come out of INT 16h (the keyboard still
+works, and no mouse byte reached its buffer).
+
+Runs under the firmware under test and under Debian's SeaBIOS, on the same
+command line (SeaBIOS is the floor: documented deviations are strict
+xfails).
+
+    REEF_BIOS=/usr/share/seabios/bios-256k.bin \\
+        /usr/bin/python3 -m pytest tests/qemu/test_mouse.py -v
+"""
+import os
+import re
+import sys
+import time
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import reefqemu  # noqa: E402
+from reefqemu import Qemu  # noqa: E402
+
+IMG = os.path.join(reefqemu.PAYLOAD_BUILD, "mouse.img")
+
+EXPECTED_IDS = ["int11", "c207.clear", "c200.nohandler", "c201", "c205", "c205.bad", "c202",
+                "c202.bad", "c203", "c203.bad", "c204", "c206.scale21", "c206.status", "c206.scale11",
+                "c206.bad", "c2.unknown", "c207", "c200.on", "c200.bad", "packets", "kbd.clean",
+                "c200.off", "c200.quiet", "kbd.key"]
+
+# What the harness does for "WAITMOUSE 4", and the packets (status, x, y)
+# the handler must see for it: PS/2 format, Y positive = up (HMP's dy is
+# positive down), 9-bit two's complement with the sign bits in the status.
+MOVES = ["mouse_move 10 -5", "mouse_button 1", "mouse_button 0", "mouse_move -20 30"]
+PACKETS = [(0x08, 0x0A, 0x05), (0x09, 0x00, 0x00), (0x08, 0x00, 0x00), (0x38, 0xEC, 0xE2)]
+QUIET_MOVE = "mouse_move 7 7"
+
+# Where SeaBIOS (1.16) departs from the interface as Ralf Brown's list
+# documents it: id -> why.
+SEABIOS_DEVIATIONS = {
+    "c205.bad": "C205h with a packet size of 0 or 9 returns 03h (interface error), not 02h (invalid input)",
+}
+
+# What ReefBIOS logs for the refused calls the payload makes.
+BAD_INPUT_LOG = [
+    r"int15 c2: AX=C200h BH=01h: no handler installed \(C207h\) \(05h\)",
+    r"int15 c2: AX=C205h BH=00h: packet size not 1-8 \(02h\)",
+    r"int15 c2: AX=C205h BH=09h: packet size not 1-8 \(02h\)",
+    r"int15 c2: AX=C202h BH=07h: sample rate index not 0-6 \(02h\)",
+    r"int15 c2: AX=C203h BH=04h: resolution not 0-3 \(02h\)",
+    r"int15 c2: AX=C206h BH=03h: BH not 0-2 \(01h\)",
+    r"int15 c2: AX=C210h: no such function \(01h\)",
+    r"int15 c2: AX=C200h BH=02h: BH not 0 \(disable\) or 1 \(enable\) \(01h\)",
+]
+
+LINE_RE = re.compile(r"^(PASS|FAIL) (\S+)(?: (.*))?$")
+MOUSE_RE = re.compile(r"^MOUSE n=(\d+) status=(\w{4}) x=(\w{4}) y=(\w{4}) w4=(\w{4})$")
+
+
+def make_image():
+    binary = open(reefqemu.build_payload("mouse", [os.path.abspath(__file__)]), "rb").read()
+    assert binary[510:512] == b"\x55\xaa"
+    with open(IMG + ".tmp", "wb") as f:
+        f.write(binary)
+        f.truncate(1024 * 1024)
+    os.replace(IMG + ".tmp", IMG)
+    return IMG
+
+
+def qemu_args(img):
+    return ["-M", "pc", "-m", "128M", "-nic", "none",
+            "-drive", "file=%s,format=raw,snapshot=on,if=ide,index=0" % img,
+            "-device", "isa-debug-exit,iobase=0x501"]
+
+
+class Run:
+    def __init__(self, role, serial, debug, returncode, timed_out):
+        self.role, self.serial, self.debug = role, serial, debug
+        self.returncode, self.timed_out = returncode, timed_out
+        self.lines = [l.rstrip("\r") for l in serial.split("\n")]
+        self.results = [m.groups("") for m in map(LINE_RE.match, self.lines) if m]
+        self.packets = [tuple(int(x, 16) for x in m.groups()[1:]) for m in map(MOUSE_RE.match, self.lines) if m]
+
+    def lines_for(self, sid):
+        return [r for r in self.results if r[1] == sid]
+
+    def tail(self, n=40):
+        return "\n".join(self.lines[-n:])
+
+
+def run_payload(bios, role, timeout=90, stall=20):
+    vm = Qemu(bios=bios, args=qemu_args(make_image()), name="mouse-%s" % role)
+    vm.start()
+    timed_out = False
+    try:
+        start = last = time.monotonic()
+        size = 0
+        handled = 0
+        while vm.proc.poll() is None:
+            now = time.monotonic()
+            text = vm.serial_text()
+            if len(text) != size:
+                size, last = len(text), now
+            requests = re.findall(r"^(WAITMOUSE \d+|WAITKEY \S+)\r?$", text, re.M)
+            for req in requests[handled:]:
+                if req == "WAITMOUSE 0":
+                    vm.hmp(QUIET_MOVE)
+                elif req.startswith("WAITMOUSE"):
+                    for cmd in MOVES:
+                        vm.hmp(cmd)
+                else:
+                    vm.sendkey(req.split()[1])
+            handled = len(requests)
+            if now > start + timeout or now > last + stall:
+                timed_out = True
+                break
+            time.sleep(0.05)
+    finally:
+        rc = vm.proc.poll()
+        vm.kill()
+    return Run(role, vm.serial_text(), vm.debug_text(), rc, timed_out)
+
+
+_RUNS = {}
+
+
+@pytest.fixture(params=["reef", "seabios"])
+def run(request, bios, seabios):
+    role = request.param
+    if role not in _RUNS:
+        _RUNS[role] = run_payload(bios if role == "reef" else seabios, role)
+    r = _RUNS[role]
+    try:
+        r.under_seabios = role == "seabios" or os.path.samefile(bios, seabios)
+    except OSError:
+        r.under_seabios = role == "seabios"
+    return r
+
+
+def check_or_xfail(run, sid, check):
+    """Runs check(); under a documented SeaBIOS deviation it must fail."""
+    why = SEABIOS_DEVIATIONS.get(sid) if run.under_seabios else None
+    if why is None:
+        check()
+        return
+    try:
+        check()
+    except AssertionError:
+        pytest.xfail("SeaBIOS: " + why)
+    pytest.fail("[XPASS(strict)] documented SeaBIOS deviation did not show: " + why)
+
+
+@pytest.mark.parametrize("sid", EXPECTED_IDS)
+def test_function(run, sid):
+    def check():
+        got = run.lines_for(sid)
+        assert got, "no PASS/FAIL line for %s (timed out: %s); serial tail:\n%s" % (
+            sid, run.timed_out, run.tail())
+        fails = ["FAIL %s %s" % (sid, text) for kind, _, text in got if kind == "FAIL"]
+        assert not fails, "\n".join(fails)
+    check_or_xfail(run, sid, check)
+
+
+def test_packets_match_the_moves(run):
+    """The handler got one packet per HMP command, as the mouse sent it,
+    and the fourth word is zero."""
+    got = [p[:3] for p in run.packets]
+    assert got == PACKETS, "got %s\nwant %s\n%s" % (
+        ["%02x/%02x/%02x" % p for p in got], ["%02x/%02x/%02x" % p for p in PACKETS], run.tail())
+    assert all(p[3] == 0 for p in run.packets), run.packets
+
+
+def test_no_other_failures(run):
+    fails = [l for l in run.lines if l.startswith("FAIL ") and l.split()[1:2]
+             and l.split()[1] not in EXPECTED_IDS]
+    assert not fails, "\n".join(fails)
+
+
+def test_done_and_exit(run):
+    done = [l for l in run.lines if l.startswith("DONE ")]
+    assert done, "no DONE line (timed out: %s); serial tail:\n%s" % (run.timed_out, run.tail())
+    n_pass, n_fail = (int(x) for x in done[-1].split()[1:3])
+    kinds = [r[0] for r in run.results]
+    assert (n_pass, n_fail) == (kinds.count("PASS"), kinds.count("FAIL"))
+    # isa-debug-exit: status = value << 1 | 1; 0 = all passed.
+    want = 3 if n_fail else 1
+    assert run.returncode == want, "QEMU exit status %s" % run.returncode
+
+
+def test_reef_logs_bad_input(run):
+    """Each refused C2h call is one line on the debug port, and only those."""
+    if run.under_seabios:
+        pytest.skip("ReefBIOS's debug log")
+    lines = [l for l in run.debug.splitlines() if l.startswith("int15 c2:")]
+    missing = [p for p in BAD_INPUT_LOG if not any(re.fullmatch(p, l) for l in lines)]
+    assert not missing, "missing %s in:\n%s" % (missing, "\n".join(lines))
+    assert len(lines) == len(BAD_INPUT_LOG), "\n".join(lines)
