@@ -21,15 +21,13 @@ xfails).
 import os
 import re
 import sys
-import time
 
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reefqemu  # noqa: E402
-from reefqemu import Qemu  # noqa: E402
-
-IMG = os.path.join(reefqemu.PAYLOAD_BUILD, "mouse.img")
+from reefqemu import (PayloadRun, Qemu, assert_done_and_exit, assert_no_other_failures,  # noqa: E402
+                      assert_reported, check_or_xfail)
 
 EXPECTED_IDS = ["int11", "c207.clear", "c200.nohandler", "c201", "c205", "c205.bad", "c202",
                 "c202.bad", "c203", "c203.bad", "c204", "c206.scale21", "c206.status", "c206.scale11",
@@ -61,18 +59,7 @@ BAD_INPUT_LOG = [
     r"int15 c2: AX=C200h BH=02h: BH not 0 \(disable\) or 1 \(enable\) \(01h\)",
 ]
 
-LINE_RE = re.compile(r"^(PASS|FAIL) (\S+)(?: (.*))?$")
 MOUSE_RE = re.compile(r"^MOUSE n=(\d+) status=(\w{4}) x=(\w{4}) y=(\w{4}) w4=(\w{4})$")
-
-
-def make_image():
-    binary = open(reefqemu.build_payload("mouse", [os.path.abspath(__file__)]), "rb").read()
-    assert binary[510:512] == b"\x55\xaa"
-    with open(IMG + ".tmp", "wb") as f:
-        f.write(binary)
-        f.truncate(1024 * 1024)
-    os.replace(IMG + ".tmp", IMG)
-    return IMG
 
 
 def qemu_args(img):
@@ -81,48 +68,30 @@ def qemu_args(img):
             "-device", "isa-debug-exit,iobase=0x501"]
 
 
-class Run:
+class Run(PayloadRun):
     def __init__(self, role, serial, debug, returncode, timed_out):
-        self.role, self.serial, self.debug = role, serial, debug
-        self.returncode, self.timed_out = returncode, timed_out
-        self.lines = [l.rstrip("\r") for l in serial.split("\n")]
-        self.results = [m.groups("") for m in map(LINE_RE.match, self.lines) if m]
+        super().__init__(serial, debug, returncode, timed_out)
+        self.role = role
         self.packets = [tuple(int(x, 16) for x in m.groups()[1:]) for m in map(MOUSE_RE.match, self.lines) if m]
 
-    def lines_for(self, sid):
-        return [r for r in self.results if r[1] == sid]
 
-    def tail(self, n=40):
-        return "\n".join(self.lines[-n:])
+REQUEST_RE = re.compile(r"^(WAITMOUSE (\d+)|WAITKEY (\S+))\r?$", re.M)
 
 
-def run_payload(bios, role, timeout=90, stall=20):
-    vm = Qemu(bios=bios, args=qemu_args(make_image()), name="mouse-%s" % role)
+def answer(vm, m):
+    if m.group(3):
+        vm.sendkey(m.group(3))
+    else:
+        for cmd in MOVES if m.group(2) != "0" else [QUIET_MOVE]:
+            vm.hmp(cmd)
+
+
+def run_payload(bios, role):
+    img = reefqemu.payload_image("mouse", [os.path.abspath(__file__)])
+    vm = Qemu(bios=bios, args=qemu_args(img), name="mouse-%s" % role)
     vm.start()
-    timed_out = False
     try:
-        start = last = time.monotonic()
-        size = 0
-        handled = 0
-        while vm.proc.poll() is None:
-            now = time.monotonic()
-            text = vm.serial_text()
-            if len(text) != size:
-                size, last = len(text), now
-            requests = re.findall(r"^(WAITMOUSE \d+|WAITKEY \S+)\r?$", text, re.M)
-            for req in requests[handled:]:
-                if req == "WAITMOUSE 0":
-                    vm.hmp(QUIET_MOVE)
-                elif req.startswith("WAITMOUSE"):
-                    for cmd in MOVES:
-                        vm.hmp(cmd)
-                else:
-                    vm.sendkey(req.split()[1])
-            handled = len(requests)
-            if now > start + timeout or now > last + stall:
-                timed_out = True
-                break
-            time.sleep(0.05)
+        timed_out = reefqemu.drive_payload(vm, (REQUEST_RE, answer))
     finally:
         rc = vm.proc.poll()
         vm.kill()
@@ -145,28 +114,10 @@ def run(request, bios, seabios):
     return r
 
 
-def check_or_xfail(run, sid, check):
-    """Runs check(); under a documented SeaBIOS deviation it must fail."""
-    why = SEABIOS_DEVIATIONS.get(sid) if run.under_seabios else None
-    if why is None:
-        check()
-        return
-    try:
-        check()
-    except AssertionError:
-        pytest.xfail("SeaBIOS: " + why)
-    pytest.fail("[XPASS(strict)] documented SeaBIOS deviation did not show: " + why)
-
-
 @pytest.mark.parametrize("sid", EXPECTED_IDS)
 def test_function(run, sid):
-    def check():
-        got = run.lines_for(sid)
-        assert got, "no PASS/FAIL line for %s (timed out: %s); serial tail:\n%s" % (
-            sid, run.timed_out, run.tail())
-        fails = ["FAIL %s %s" % (sid, text) for kind, _, text in got if kind == "FAIL"]
-        assert not fails, "\n".join(fails)
-    check_or_xfail(run, sid, check)
+    why = SEABIOS_DEVIATIONS.get(sid) if run.under_seabios else None
+    check_or_xfail(why, lambda: assert_reported(run, sid))
 
 
 def test_packets_match_the_moves(run):
@@ -179,20 +130,11 @@ def test_packets_match_the_moves(run):
 
 
 def test_no_other_failures(run):
-    fails = [l for l in run.lines if l.startswith("FAIL ") and l.split()[1:2]
-             and l.split()[1] not in EXPECTED_IDS]
-    assert not fails, "\n".join(fails)
+    assert_no_other_failures(run, EXPECTED_IDS)
 
 
 def test_done_and_exit(run):
-    done = [l for l in run.lines if l.startswith("DONE ")]
-    assert done, "no DONE line (timed out: %s); serial tail:\n%s" % (run.timed_out, run.tail())
-    n_pass, n_fail = (int(x) for x in done[-1].split()[1:3])
-    kinds = [r[0] for r in run.results]
-    assert (n_pass, n_fail) == (kinds.count("PASS"), kinds.count("FAIL"))
-    # isa-debug-exit: status = value << 1 | 1; 0 = all passed.
-    want = 3 if n_fail else 1
-    assert run.returncode == want, "QEMU exit status %s" % run.returncode
+    assert_done_and_exit(run)
 
 
 def test_reef_logs_bad_input(run):
