@@ -145,3 +145,106 @@ def test_reef_logs_bad_input(run):
     missing = [p for p in BAD_INPUT_LOG if not any(re.fullmatch(p, l) for l in lines)]
     assert not missing, "missing %s in:\n%s" % (missing, "\n".join(lines))
     assert len(lines) == len(BAD_INPUT_LOG), "\n".join(lines)
+
+
+# ---- no aux port ---------------------------------------------------------------
+# A boot sector on q35 with i8042=off: INT 11h, then C201h (reset) and C200h
+# BH=1 after C207h; prints "EQUIP <ax> C201 <flags> <ax> C207 <flags> <ax>
+# C200 <flags> <ax>" (flags: the low byte of FLAGS, CF = bit 0).
+NO_AUX_SECTOR = r"""
+        .code16
+        .globl _start
+_start: cli
+        xorw %ax, %ax
+        movw %ax, %ds
+        movw %ax, %es
+        movw %ax, %ss
+        movw $0x7000, %sp
+        sti
+        movw $s_equip, %si
+        call puts
+        int $0x11
+        call hex4
+        movw $s_c201, %si
+        call puts
+        movw $0xc201, %ax
+        int $0x15
+        call flags_ax
+        movw $s_c207, %si
+        call puts
+        movw $handler, %bx
+        movw $0xc207, %ax
+        int $0x15
+        call flags_ax
+        movw $s_c200, %si
+        call puts
+        movw $0x0100, %bx
+        movw $0xc200, %ax
+        int $0x15
+        call flags_ax
+        movw $s_end, %si
+        call puts
+        cli
+1:      hlt
+        jmp 1b
+handler: lret
+/* the flags of the call (low byte), then AX */
+flags_ax:
+        pushw %ax
+        pushf
+        popw %ax
+        andw $0xff, %ax
+        call hex4
+        movb $' ', %al
+        call putc
+        popw %ax
+        jmp hex4
+hex4:   movw $4, %cx
+2:      rolw $4, %ax
+        pushw %ax
+        andb $0x0f, %al
+        addb $'0', %al
+        cmpb $'9', %al
+        jbe 3f
+        addb $7, %al
+3:      call putc
+        popw %ax
+        loop 2b
+        ret
+puts:   lodsb
+        testb %al, %al
+        jz 4f
+        call putc
+        jmp puts
+4:      ret
+putc:   movw $0x3f8, %dx
+        outb %al, %dx
+        ret
+s_equip: .asciz "EQUIP "
+s_c201:  .asciz " C201 "
+s_c207:  .asciz " C207 "
+s_c200:  .asciz " C200 "
+s_end:   .asciz " END\r\n"
+        .org 510
+        .word 0xaa55
+"""
+
+
+@pytest.mark.parametrize("which", ["reef", "seabios"])
+def test_no_aux_port(bios, seabios, tmp_path, which):
+    """Without an i8042 there is no pointing device: INT 11h bit 2 clear,
+    C201h and C200h fail with 03h (interface error), C207h still takes a
+    handler. SeaBIOS as the floor: its calls fail too (CF set, AH=04h), but
+    it sets the equipment bit for the mouse that is not there."""
+    img = reefqemu.build_sector(str(tmp_path), NO_AUX_SECTOR)
+    vm = Qemu(bios=bios if which == "reef" else seabios, name="mouse-noaux-%s" % which,
+              args=["-M", "q35,i8042=off", "-m", "64M", "-nic", "none"] + reefqemu.disk_args(img, "ide", "q35"))
+    with vm:
+        m = vm.wait_serial(r"EQUIP (\w{4}) C201 (\w{4}) (\w{4}) C207 (\w{4}) (\w{4}) C200 (\w{4}) (\w{4}) END",
+                           timeout=60)
+    equip, c201f, c201a, c207f, c207a, c200f, c200a = (int(x, 16) for x in m.groups())
+    assert c201f & 1 and c200f & 1, m.group(0)
+    if which == "reef":
+        assert not equip & 0x0004, "INT 11h AX=%04x: pointing device bit set" % equip
+        assert (c201a >> 8, c200a >> 8) == (0x03, 0x03), m.group(0)
+        assert not c207f & 1 and c207a >> 8 == 0, m.group(0)
