@@ -43,11 +43,12 @@ INDIRECT = {
 }
 
 # The 16-bit handlers that hardware IRQs enter (src/entry16.S, the IVT).
-IRQ_HANDLERS = ["handle_int08", "handle_int09", "handle_int0e", "handle_int70",
+IRQ_HANDLERS = ["handle_int08", "handle_int09", "handle_int0e", "handle_int70", "handle_int74",
                 "handle_hwirq_master", "handle_hwirq_slave"]
 
 # Bytes that code outside our control may use on whichever of our stacks it
-# runs on: INT 1Ch and INT 4Ah hooks, a hooked INT 15h 4Fh, INT 10h of a
+# runs on: INT 1Ch and INT 4Ah hooks, a hooked INT 15h 4Fh, the mouse
+# handler of INT 15h C207h (called from IRQ12), INT 10h of a
 # video BIOS that does not switch stacks. On the POST stack: option ROMs.
 FOREIGN_RESERVE = 512
 FOREIGN_POST_RESERVE = 4096

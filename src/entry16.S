@@ -110,6 +110,7 @@ irqentry_common:
         ENTRY_C entry_int1a, handle_int1a
         ENTRY_C entry_int40, handle_int40
         ENTRY_C entry_int70, handle_int70
+        ENTRY_C entry_int74, handle_int74
         ENTRY_C entry_hwirq_master, handle_hwirq_master
         ENTRY_C entry_hwirq_slave, handle_hwirq_slave
 

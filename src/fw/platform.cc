@@ -13,6 +13,7 @@
 
 DECLARE_TEXT16(entry_int18);
 DECLARE_TEXT16(entry_int70);
+DECLARE_TEXT16(entry_int74);
 DECLARE_TEXT16(entry_hwirq_master);
 DECLARE_TEXT16(entry_hwirq_slave);
 
@@ -55,6 +56,7 @@ void ivt_setup() {
     set_vector(0x43, 0, 0);
     set_vector(0x46, 0, 0);
     set_vector16(0x70, TEXT16_OFFSET(entry_int70));
+    if (CONFIG_PS2_MOUSE) set_vector16(0x74, TEXT16_OFFSET(entry_int74));
 }
 
 namespace {

@@ -90,11 +90,13 @@ struct Ebda {
     SegOff mouse_handler;     // 22  far pointer to the PS/2 mouse callback
     u8 mouse_flag1;           // 26
     u8 mouse_flag2;           // 27
-    u8 mouse_data[8];         // 28
-    u8 pad30[0x0D];           // 30
+    u8 mouse_data[8];         // 28  the packet being assembled
+    u8 mouse_backend;         // 30  svc/mouse.h MouseBackend
+    u8 pad31[0x0C];           // 31
     u8 fdpt[2][16];           // 3D  fixed disk parameter tables, INT 41h/46h
 } PACKED;
 static_assert(__builtin_offsetof(Ebda, mouse_handler) == 0x22);
+static_assert(__builtin_offsetof(Ebda, mouse_backend) == 0x30);
 static_assert(__builtin_offsetof(Ebda, fdpt) == 0x3D);
 
 #define BDA_GET(f) (::reef::far_read<decltype(::reef::Bda::f)>(::reef::kBdaSeg, __builtin_offsetof(::reef::Bda, f)))

@@ -23,6 +23,7 @@ HANDLER(handle_int19);
 HANDLER(handle_int1a);
 HANDLER(handle_int40);
 HANDLER(handle_int70);
+HANDLER(handle_int74);
 HANDLER(handle_hwirq_master);
 HANDLER(handle_hwirq_slave);
 HANDLER(handle_selftest);

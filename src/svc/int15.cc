@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 // INT 15h system services: memory map (E820/E801/88h), wait (86h), block
-// move (87h), configuration table (C0h), A20 gate (24xxh), and the hooks
-// (4Fh, 90h/91h) whose defaults do nothing.
+// move (87h), configuration table (C0h), A20 gate (24xxh), the pointing
+// device (C2h, src/svc/mouse.cc), and the hooks (4Fh, 90h/91h) whose
+// defaults do nothing.
 #include "fw/e820.h"
 #include "hw/sysctl.h"
 #include "hw/timer.h"
@@ -10,6 +11,7 @@
 #include "lib/log.h"
 #include "lib/rtvars.h"
 #include "svc/handlers.h"
+#include "svc/mouse.h"
 
 extern "C" char bios_config_table[];
 
@@ -197,6 +199,12 @@ HANDLER(handle_int15) {
         r->bx = u16(reinterpret_cast<uintptr_t>(bios_config_table));
         r->ok();
         return;
+    case 0xC2:
+        if (CONFIG_PS2_MOUSE) {
+            mouse_service(r);
+            return;
+        }
+        break;
     case 0xE8:
         if (r->al == 0x20) {
             e820(r);

@@ -8,6 +8,7 @@
 #include "lib/io.h"
 #include "lib/log.h"
 #include "svc/handlers.h"
+#include "svc/mouse.h"
 
 extern "C" u32 call32(u32 func_flat, u32 arg);
 DECLARE_CALL32(c32_usb_kbd_poll);
@@ -319,7 +320,13 @@ using namespace reef;
 
 HANDLER(handle_int09) {
     (void)r;
-    if (inb(i8042::kStatusPort) & i8042::kStOutFull) {
+    u8 st = inb(i8042::kStatusPort);
+    if ((st & i8042::kStOutFull) && (st & i8042::kStAuxData)) {
+        // A mouse byte: never a key. IRQ12 would have taken it; it goes
+        // the same way (or nowhere without the mouse).
+        u8 b = inb(i8042::kDataPort);
+        if (CONFIG_PS2_MOUSE) mouse_aux_byte(b);
+    } else if (st & i8042::kStOutFull) {
         u8 sc = inb(i8042::kDataPort);
         // INT 15h 4Fh keyboard intercept: CF cleared = key consumed.
         u32 ax = 0x4F00u | sc;

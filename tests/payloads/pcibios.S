@@ -140,13 +140,6 @@
         EQ      %eax, $\want, "\text"
 .endm
 
-/* expect CF=1 and AH=code from the last call */
-.macro ERR code
-        call    cf1
-        movzbl  r_eax+1, %eax
-        EQ      %eax, $\code, "AH"
-.endm
-
 /* ======================================================================
  * MBR (LBA 0, runs at 0:7C00)
  * ====================================================================== */
@@ -1520,13 +1513,7 @@ rm_idt_desc:
         .word   0x3ff
         .long   0
 
-        .section .trailer, "a"
-trailer_magic:
-        .ascii  "REEFEND!"
-
-        .section .bss
-        .align  4
-boot_dl:        .skip 4
+        PAYLOAD_END
 in_eax:         .skip 4
 in_ebx:         .skip 4
 in_ecx:         .skip 4

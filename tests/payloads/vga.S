@@ -668,13 +668,7 @@ vbe_tests:
         .section .rodata
 str_hi: .ascii  "Hi"
 
-        .section .trailer, "a"
-trailer_magic:
-        .ascii  "REEFEND!"
-
-        .section .bss
-        .align  4
-boot_dl:        .skip 4
+        PAYLOAD_END
 mode_32:        .skip 2
         .align  16
 vbe_info:       .skip 512

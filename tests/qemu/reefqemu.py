@@ -359,3 +359,99 @@ class Qemu:
             if ":" in line:
                 data += [int(x, 16) for x in line.split(":", 1)[1].split()]
         return bytes(data[:count])
+
+
+# ---- payload reports (tests/payloads/report.inc) ---------------------------
+PAYLOAD_LINE_RE = re.compile(r"^(PASS|FAIL) (\S+)(?: (.*))?$")
+
+
+class PayloadRun:
+    """What one payload run printed: its PASS/FAIL lines as (kind, id, text),
+    how QEMU ended (isa-debug-exit status) and whether the harness gave up."""
+
+    def __init__(self, serial, debug, returncode, timed_out):
+        self.serial, self.debug = serial, debug
+        self.returncode, self.timed_out = returncode, timed_out
+        self.lines = [l.rstrip("\r") for l in serial.split("\n")]
+        self.results = [m.groups("") for m in map(PAYLOAD_LINE_RE.match, self.lines) if m]
+
+    def lines_for(self, sid):
+        return [r for r in self.results if r[1] == sid]
+
+    def tail(self, n=40):
+        return "\n".join(self.lines[-n:])
+
+
+def check_or_xfail(why, check):
+    """Runs check(); with `why` (a documented deviation of the reference
+    firmware) it must fail: xfail, or a strict XPASS failure."""
+    import pytest
+    if why is None:
+        check()
+        return
+    try:
+        check()
+    except AssertionError:
+        pytest.xfail("SeaBIOS: " + why)
+    pytest.fail("[XPASS(strict)] documented SeaBIOS deviation did not show: " + why)
+
+
+def assert_reported(run, sid):
+    """Check `sid` printed a line, and no FAIL line."""
+    got = run.lines_for(sid)
+    assert got, "no PASS/FAIL line for %s (timed out: %s); serial tail:\n%s" % (sid, run.timed_out, run.tail())
+    fails = ["FAIL %s %s" % (sid, text) for kind, _, text in got if kind == "FAIL"]
+    assert not fails, "\n".join(fails)
+
+
+def assert_no_other_failures(run, ids):
+    fails = [l for l in run.lines if l.startswith("FAIL ") and l.split()[1:2] and l.split()[1] not in ids]
+    assert not fails, "\n".join(fails)
+
+
+def assert_done_and_exit(run):
+    """DONE <pass> <fail> matches the lines, and QEMU left through
+    isa-debug-exit with the payload's verdict (status = value << 1 | 1)."""
+    done = [l for l in run.lines if l.startswith("DONE ")]
+    assert done, "no DONE line (timed out: %s); serial tail:\n%s" % (run.timed_out, run.tail())
+    n_pass, n_fail = (int(x) for x in done[-1].split()[1:3])
+    kinds = [r[0] for r in run.results]
+    assert (n_pass, n_fail) == (kinds.count("PASS"), kinds.count("FAIL"))
+    assert run.returncode == (3 if n_fail else 1), "QEMU exit status %s" % run.returncode
+
+
+def payload_image(name, extra_deps=(), size=1 << 20):
+    """build_payload(name) at the start of a raw disk image of `size` bytes,
+    out/payloads/<name>.img (boot it with snapshot=on); returns its path."""
+    binary = open(build_payload(name, extra_deps), "rb").read()
+    assert binary[510:512] == b"\x55\xaa", "%s: no boot signature" % name
+    img = os.path.join(PAYLOAD_BUILD, name + ".img")
+    with open(img + ".tmp", "wb") as f:
+        f.write(binary)
+        f.truncate(size)
+    os.replace(img + ".tmp", img)
+    return img
+
+
+def drive_payload(vm, requests=None, timeout=90, stall=20):
+    """Watches a started payload run until QEMU exits; gives up (returns
+    True) after `timeout` s, or `stall` s without new serial output.
+    `requests` = (regex, answer): each match of the regex (re.M, one per
+    request line) in the serial output goes once, in order, to
+    answer(vm, match)."""
+    start = last = time.monotonic()
+    size = handled = 0
+    while vm.proc.poll() is None:
+        now = time.monotonic()
+        text = vm.serial_text()
+        if len(text) != size:
+            size, last = len(text), now
+        if requests:
+            found = list(requests[0].finditer(text))
+            for m in found[handled:]:
+                requests[1](vm, m)
+            handled = len(found)
+        if now > start + timeout or now > last + stall:
+            return True
+        time.sleep(0.05)
+    return False

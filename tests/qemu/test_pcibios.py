@@ -35,15 +35,14 @@ import os
 import re
 import subprocess
 import sys
-import time
 
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reefqemu  # noqa: E402
-from reefqemu import SEABIOS, Qemu, message_sector  # noqa: E402
+from reefqemu import (SEABIOS, PayloadRun, Qemu, assert_done_and_exit, assert_no_other_failures,  # noqa: E402
+                      assert_reported, check_or_xfail, message_sector)
 
-IMG = os.path.join(reefqemu.PAYLOAD_BUILD, "pcibios.img")
 MACHINES = ["pc", "q35"]
 DEVICES = ["-device", "virtio-rng-pci,addr=5.0,multifunction=on",
            "-device", "virtio-rng-pci,addr=5.1",
@@ -97,22 +96,11 @@ BAD_INPUT_LOG = [
     (r"pcibios: B10Eh: the \d+-byte buffer at 5000:fff8 runs past the end of its segment \(89h\)", 1),
 ]
 
-LINE_RE = re.compile(r"^(PASS|FAIL) (\S+)(?: (.*))?$")
 DEV_RE = re.compile(r"^INFO dev bdf=(\w{4}) id=(\w{8}) class=(\w{8}) hdr=(\w\w) pin=(\w) line=(\w\w)$")
 PIR_RE = re.compile(r"^INFO pir at=(\w+) size=(\w+) router=(\w+) excl=(\w+) compat=(\w+)$")
 SLOT_RE = re.compile(r"^INFO pirslot bus=(\w\w) devfn=(\w\w) links=((?:\w\w/\w{4} ){4})slot=(\w\w)$")
 QPCI_RE = re.compile(r"Bus\s+(\d+), device\s+(\d+), function (\d+):\n\s+(.*?): PCI device (\w{4}):(\w{4})\n"
                      r"((?:\s{6}.*\n?)*)")
-
-
-def make_image():
-    binary = open(reefqemu.build_payload("pcibios", [os.path.abspath(__file__)]), "rb").read()
-    assert binary[510:512] == b"\x55\xaa"
-    with open(IMG + ".tmp", "wb") as f:
-        f.write(binary)
-        f.truncate(1024 * 1024)
-    os.replace(IMG + ".tmp", IMG)
-    return IMG
 
 
 def qemu_args(machine, img):
@@ -126,43 +114,24 @@ def qemu_args(machine, img):
             ["-device", "isa-debug-exit,iobase=0x501", "-S"])
 
 
-class Run:
+class Run(PayloadRun):
     def __init__(self, role, machine, serial, debug, info_pci, returncode, timed_out):
-        self.role, self.machine = role, machine
-        self.serial, self.debug, self.info_pci = serial, debug, info_pci
-        self.returncode, self.timed_out = returncode, timed_out
-        self.lines = [l.rstrip("\r") for l in serial.split("\n")]
-        self.results = [m.groups("") for m in map(LINE_RE.match, self.lines) if m]
+        super().__init__(serial, debug, returncode, timed_out)
+        self.role, self.machine, self.info_pci = role, machine, info_pci
         self.devs = [m.groups() for m in map(DEV_RE.match, self.lines) if m]
         pir = [m.groups() for m in map(PIR_RE.match, self.lines) if m]
         self.pir = pir[0] if pir else None
         self.slots = [m.groups() for m in map(SLOT_RE.match, self.lines) if m]
 
-    def lines_for(self, sid):
-        return [r for r in self.results if r[1] == sid]
 
-    def tail(self, n=30):
-        return "\n".join(self.lines[-n:])
-
-
-def run_payload(bios, role, machine, timeout=90, stall=20):
-    vm = Qemu(bios=bios, args=qemu_args(machine, make_image()), name="pcibios-%s-%s" % (role, machine))
+def run_payload(bios, role, machine):
+    img = reefqemu.payload_image("pcibios", [os.path.abspath(__file__)])
+    vm = Qemu(bios=bios, args=qemu_args(machine, img), name="pcibios-%s-%s" % (role, machine))
     vm.start()
-    timed_out = False
     try:
         info = vm.hmp("info pci")
         vm.hmp("cont")
-        start = last = time.monotonic()
-        size = 0
-        while vm.proc.poll() is None:
-            now = time.monotonic()
-            text = vm.serial_text()
-            if len(text) != size:
-                size, last = len(text), now
-            if now > start + timeout or now > last + stall:
-                timed_out = True
-                break
-            time.sleep(0.05)
+        timed_out = reefqemu.drive_payload(vm)
     finally:
         rc = vm.proc.poll()
         vm.kill()
@@ -198,46 +167,19 @@ def deviation(run, sid):
     return None
 
 
-def check_or_xfail(run, sid, check):
-    """Runs check(); under a documented SeaBIOS deviation it must fail."""
-    why = deviation(run, sid)
-    if why is None:
-        check()
-        return
-    try:
-        check()
-    except AssertionError:
-        pytest.xfail("SeaBIOS: " + why)
-    pytest.fail("[XPASS(strict)] documented SeaBIOS deviation did not show: " + why)
-
-
 # ---- tests ---------------------------------------------------------------
 @pytest.mark.parametrize("sid", EXPECTED_IDS)
 def test_function(run, sid):
-    def check():
-        got = run.lines_for(sid)
-        assert got, "no PASS/FAIL line for %s (timed out: %s); serial tail:\n%s" % (
-            sid, run.timed_out, run.tail())
-        fails = ["FAIL %s %s" % (sid, text) for kind, _, text in got if kind == "FAIL"]
-        assert not fails, "\n".join(fails)
-    check_or_xfail(run, sid, check)
+    check_or_xfail(deviation(run, sid), lambda: assert_reported(run, sid))
 
 
 def test_no_other_failures(run):
-    fails = [l for l in run.lines if l.startswith("FAIL ") and l.split()[1:2]
-             and l.split()[1] not in EXPECTED_IDS]
-    assert not fails, "\n".join(fails)
+    assert_no_other_failures(run, EXPECTED_IDS)
     assert not [l for l in run.lines if "CPU exception" in l], run.tail()
 
 
 def test_done_and_exit(run):
-    done = [l for l in run.lines if l.startswith("DONE ")]
-    assert done, "no DONE line (timed out: %s); serial tail:\n%s" % (run.timed_out, run.tail())
-    n_pass, n_fail = (int(x) for x in done[-1].split()[1:3])
-    kinds = [r[0] for r in run.results]
-    assert (n_pass, n_fail) == (kinds.count("PASS"), kinds.count("FAIL"))
-    # isa-debug-exit: status = value << 1 | 1; 0 = all passed.
-    assert run.returncode == (3 if n_fail else 1), "QEMU exit status %s" % run.returncode
+    assert_done_and_exit(run)
 
 
 def parse_info_pci(text):
@@ -275,7 +217,7 @@ def test_pir_covers_the_bus(run):
             elif pin and not slots[bdf >> 3 & 31][pin - 1]:
                 missing.append("%04x: pin %d has link 0" % (bdf, pin))
         assert not missing, "; ".join(missing)
-    check_or_xfail(run, "pir.covers", check)
+    check_or_xfail(deviation(run, "pir.covers"), check)
 
 
 def test_pir_is_reefbios_layout(run):

@@ -10,6 +10,7 @@ first slots -- and each pair must show:
 * the same CPU count;
 * the same DMI system strings (sys_vendor, product_name);
 * every PCI function with the same IRQ (/proc/bus/pci/devices);
+* the i8042's keyboard and mouse ports on IRQ 1 and 12 (/proc/interrupts);
 * `poweroff -f` makes QEMU exit by itself ("reboot: Power down");
 * Linux's /proc/mtrr: RAM write-back (the default type), uncached exactly
   from the first device address (PCI window, q35's ECAM) to 4 GiB, and no
@@ -120,6 +121,20 @@ def test_same_pci_irqs(pair):
     assert not diff, "bus/devfn: ((id, irq) ours, (id, irq) SeaBIOS): %r" % diff
     # The extra device in slot 6 (devfn 0x30) has an interrupt at all.
     assert o.get("0030", ("", 0))[1] != 0, o
+
+
+def i8042_irqs(boot):
+    """The IRQs Linux's i8042 driver holds, from /proc/interrupts."""
+    return sorted(int(line.split(":")[0]) for line in boot.report.sections.get("interrupts", "").splitlines()
+                  if "i8042" in line and line.split(":")[0].strip().isdigit())
+
+
+def test_same_ps2_ports(pair):
+    """Linux finds the i8042's keyboard and aux (mouse) ports as it does
+    after SeaBIOS: POST left the controller and the mouse usable."""
+    ours, ref = pair
+    assert i8042_irqs(ref) == [1, 12], ref.report.sections.get("interrupts", "")
+    assert i8042_irqs(ours) == i8042_irqs(ref), ours.report.sections.get("interrupts", "")
 
 
 def test_poweroff_exits_qemu(pair):
