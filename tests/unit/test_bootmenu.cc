@@ -4,12 +4,14 @@
 #include <gtest/gtest.h>
 
 #include "block/bootmenu.h"
-#include "hw/timer.h"
+#include <vector>
 
 using namespace reef;
 
 namespace {
 u16 key(u8 scan, char ascii) { return u16(scan << 8 | u8(ascii)); }
+// PIT counts (1.193182 MHz) in `ms` milliseconds.
+u32 pit_counts(u32 ms) { return u32(u64(ms) * 1193182 / 1000); }
 }  // namespace
 
 TEST(BootMenu, ParseInt) {
@@ -33,7 +35,7 @@ TEST(BootMenu, WaitTicksNeverShort) {
     // The wait is the first tick at or after the deadline: never shorter
     // than asked, less than one tick longer, from any PIT phase.
     for (u32 ms : {1u, 10u, 54u, 55u, 100u, 1000u, 2500u, 65535u}) {
-        u32 pit = pit_ticks_from_us(ms * 1000);
+        u32 pit = pit_counts(ms);
         for (u32 c : {1u, 100u, 32768u, 65535u, 0u}) {
             u32 first = c ? c : kPitCountsPerTick;
             u32 t = bootmenu_wait_ticks(pit, u16(c));
@@ -51,7 +53,7 @@ TEST(BootMenu, WaitTicksValues) {
     EXPECT_EQ(bootmenu_wait_ticks(kPitCountsPerTick, 0), 1u);
     EXPECT_EQ(bootmenu_wait_ticks(kPitCountsPerTick + 1, 0), 2u);
     // 2500 ms is 45.5 ticks: 46 from a tick boundary, 47 from just after one.
-    u32 pit = pit_ticks_from_us(kBootMenuDefaultWaitMs * 1000);
+    u32 pit = pit_counts(kBootMenuDefaultWaitMs);
     EXPECT_EQ(bootmenu_wait_ticks(pit, 0), 46u);
     EXPECT_EQ(bootmenu_wait_ticks(pit, 1), 47u);
 }
