@@ -124,3 +124,20 @@ def test_bad_menu_files(bios, tmp_path):
     stamps = dict(PHASE_RX.findall(debug))
     waited_ms = (int(stamps["int19"], 16) - int(stamps["bootmenu"], 16)) / 1e6
     assert 2500 <= waited_ms < 2560, waited_ms
+
+
+@pytest.mark.parametrize("hc", ["qemu-xhci", "piix3-usb-uhci"])
+def test_menu_with_usb_keyboard(bios, tmp_path, hc):
+    """The keys come from a usb-kbd (QEMU sends monitor keys to the keyboard
+    added last): the prompt polls it while halted between timer ticks."""
+    vm = Qemu(bios=bios, name="bootmenu-usbkbd-%s" % hc,
+              args=["-M", "pc", "-m", "64M", "-nic", "none", "-boot", "menu=on,splash-time=10000",
+                    "-device", "%s,id=kbdhc" % hc, "-device", "usb-kbd,bus=kbdhc.0"] + two_disks(tmp_path))
+    with vm:
+        vm.wait_serial(PROMPT, timeout=30)
+        vm.sendkey("f12")
+        vm.wait_serial(LIST, timeout=30)
+        vm.sendkey("2")
+        vm.wait_serial(r"BOOTED-(FIRST|SECOND)", timeout=60)
+        serial = vm.serial_text()
+    assert "BOOTED-SECOND" in serial, serial
