@@ -118,6 +118,9 @@ irqentry_common:
  * --gc-sections drop it otherwise. */
         .section .text.selftest, "ax"
         ENTRY_C entry_selftest, handle_selftest
+/* The boot menu (CONFIG_BOOTMENU), likewise. */
+        .section .text.bootmenu, "ax"
+        ENTRY_C entry_bootmenu, handle_bootmenu
 
 /* ------------------------------------------------------------------------
  * Reset and POST entry.

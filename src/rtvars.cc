@@ -10,6 +10,8 @@
 DEFINE_RTVAR(u8, g_video_ready);
 DEFINE_RTVAR(reef::E820Map, g_e820);
 DEFINE_RTVAR(u32, g_boot_fail_wait_ms);
+DEFINE_RTVAR(u8, g_bootmenu_show);
+DEFINE_RTVAR(u32, g_bootmenu_wait_ms);
 DEFINE_RTVAR(u8, g_post_done);
 DEFINE_RTVAR(u32, g_call32_stack);
 DEFINE_RTVAR(reef::AtaState, g_ata);

@@ -74,6 +74,9 @@ u8 block_rw(Drive& d, BlockOp op, u64 lba, u32 count, u32 buf, u32* done);
 // Removable media (CDs on SCSI transports): asks the drive again whether a
 // medium is in and how large it is (through call32). An INT 13h status.
 u8 block_media_check(Drive& d);
+// What "Booting from ..." and the boot menu call a kind of entry ("Hard
+// Disk", "ROM", ...; src/svc/boot16.cc).
+const char* boot_kind_text(BootKind k);
 #endif
 
 #if defined(REEF_MODE32)

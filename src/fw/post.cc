@@ -4,6 +4,7 @@
 
 #include "block/block.h"
 #include "fw/acpi.h"
+#include "fw/bootmenu_fw.h"
 #include "fw/smbios.h"
 #include "fw/fwcfg.h"
 #include "fw/igd.h"
@@ -197,12 +198,15 @@ extern "C" [[noreturn]] void post_main() {
 
     post_phase("boot");
     boot_config();
+    bootmenu_setup();
     malloc_finalize();
     shadow_lock(rom_end);
     RT(g_post_done) = 1;
     // The runtime as the boot loader will find it: BIOS write-protected.
     if (CONFIG_SELFTEST_TRAMPOLINES) trampoline_selftest();
     if (CONFIG_STACK_CANARY) check_post_canary();
+    // -boot menu=on: the prompt, and the list on ESC/F12 (its own phase).
+    bootmenu_run();
     post_phase("int19");
     // INT 19h never returns; it boots or reports that nothing is bootable.
     Regs16 r{};

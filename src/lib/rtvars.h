@@ -12,6 +12,10 @@ DECLARE_RTVAR(u8, g_video_ready);
 DECLARE_RTVAR(reef::E820Map, g_e820);
 // Milliseconds to wait before rebooting when nothing boots; 0xFFFFFFFF = never.
 DECLARE_RTVAR(u32, g_boot_fail_wait_ms);
+// -boot menu=on (src/fw/bootmenu_fw.cc): 1 if the boot menu is offered,
+// and how many milliseconds its prompt waits for ESC/F12.
+DECLARE_RTVAR(u8, g_bootmenu_show);
+DECLARE_RTVAR(u32, g_bootmenu_wait_ms);
 // Set once POST has handed over to the boot loader.
 DECLARE_RTVAR(u8, g_post_done);
 // The flat stack top call32 switches to (0: stay on the caller's stack, as

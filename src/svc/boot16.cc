@@ -140,6 +140,18 @@ SegOff g_bev_vector;
 using namespace reef;
 
 namespace reef {
+
+const char* boot_kind_text(BootKind k) {
+    switch (k) {
+    case BootKind::kFloppy: return "Floppy";
+    case BootKind::kHd: return "Hard Disk";
+    case BootKind::kCdrom: return "DVD/CD";
+    case BootKind::kBev: return "ROM";
+    case BootKind::kBcv: return "Disk ROM";
+    }
+    return "?";
+}
+
 namespace {
 
 // Tries the boot list from entry `first` on; never returns.
@@ -156,21 +168,21 @@ namespace {
             if (!load_boot_sector(*d, e.desc)) continue;
             // The disk we boot is 80h, whatever its place in the list.
             block_map_boot_hd(d);
-            console_printf("Booting from Hard Disk...\n");
+            console_printf("Booting from %s...\n", boot_kind_text(e.kind));
             jump_to_boot_sector(0x80);
         case BootKind::kFloppy:
             if (!load_boot_sector(*d, e.desc)) continue;
-            console_printf("Booting from Floppy...\n");
+            console_printf("Booting from %s...\n", boot_kind_text(e.kind));
             jump_to_boot_sector(block_drive_number(d));
         case BootKind::kCdrom: {
             u16 seg;
             u8 dl;
             if (!cdrom_boot(*d, e.desc, &seg, &dl)) continue;
-            console_printf("Booting from DVD/CD...\n");
+            console_printf("Booting from %s...\n", boot_kind_text(e.kind));
             jump_to_boot_sector(dl, seg, 0);
         }
         case BootKind::kBev:
-            console_printf("Booting from ROM %s...\n", e.desc);
+            console_printf("Booting from %s %s...\n", boot_kind_text(e.kind), e.desc);
             dlog(2, "boot: %s: BEV %04x:%04x\n", e.desc, e.vec_seg, e.vec_off);
             call_bev(e.vec_seg, e.vec_off);
         default:

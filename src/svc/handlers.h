@@ -27,8 +27,13 @@ HANDLER(handle_int74);
 HANDLER(handle_hwirq_master);
 HANDLER(handle_hwirq_slave);
 HANDLER(handle_selftest);
+HANDLER(handle_bootmenu);
 
 namespace reef {
 // INT 13h and INT 40h for DL < 0x80 (src/svc/int13_floppy.cc).
 void floppy_service(Regs16* r);
+// The next key of the keyboard buffer (INT 16h AH=10h's code: scan << 8 |
+// ASCII), taken out of it, after a poll of the USB keyboards; false when
+// the buffer is empty. Call with interrupts off (src/svc/int16.cc).
+bool kbd_take_key(u16* key);
 }  // namespace reef

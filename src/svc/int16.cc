@@ -314,6 +314,14 @@ bool to_compat(u16* key) {
 }
 
 }  // namespace
+
+bool kbd_take_key(u16* key) {
+    usb_kbd_poll();
+    if (!peek(key)) return false;
+    drop();
+    return true;
+}
+
 }  // namespace reef
 
 using namespace reef;
