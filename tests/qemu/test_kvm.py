@@ -65,7 +65,7 @@ def test_boot_sector_under_kvm(bios, kvm, tmp_path, machine, iface):
 
 
 X2APIC_CPUS = 260
-X2APIC_ARGS = ["-accel", "kvm", "-M", "q35,kernel-irqchip=split", "-device", "intel-iommu,intremap=on,eim=on",
+X2APIC_ARGS = ["-nodefaults", "-accel", "kvm", "-M", "q35,kernel-irqchip=split", "-device", "intel-iommu,intremap=on,eim=on",
                "-smp", str(X2APIC_CPUS), "-m", "512M", "-vga", "none", "-nic", "none"]
 
 
@@ -76,8 +76,10 @@ def test_x2apic_finds_every_cpu(bios, seabios, kvm):
     with Qemu(bios=bios, args=X2APIC_ARGS, name="kvm-x2apic-reef") as vm:
         vm.wait_debug(r"smp: (\d+ CPUs;|\d+ of \d+ CPUs answered)", timeout=300)
         # POST goes on in x2APIC mode (the wake-up timer, the SMI IPIs, the
-        # MP table) to the end.
-        vm.wait_serial(r"No bootable device", timeout=300)
+        # MP table) to INT 19h. (Not further: with 260 vCPUs on a loaded
+        # 2-core machine one make-test run timed out after INT 19h, with
+        # QEMU's default AHCI CD-ROM; -nodefaults leaves no drive.)
+        vm.wait_debug(r"phase int19", timeout=300)
         debug = vm.debug_text()
     assert "smp: %d CPUs: x2APIC mode (BSP x2APIC ID 0)" % X2APIC_CPUS in debug, debug[-3000:]
     assert "smp: %d CPUs; the APs hold" % X2APIC_CPUS in debug, debug[-3000:]
