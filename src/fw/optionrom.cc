@@ -82,7 +82,7 @@ u32 vga_rom_setup() {
     }
     cfg.write32(vga->bdf, pcireg::kRomAddress, base);
     if (!len) return kRomAreaStart;
-    u8 sum = byte_sum(reinterpret_cast<const void*>(kRomAreaStart), len);
+    u8 sum = post_byte_sum(reinterpret_cast<const void*>(kRomAreaStart), len);
     if (sum) {
         dlog(1, "vga: ROM checksum is bad (0x%02x); not run\n", sum);
         __builtin_memset(reinterpret_cast<void*>(kRomAreaStart), 0, len);

@@ -77,7 +77,7 @@ RomStatus rom_check(const u8* data, u32 avail, const RomSource& src, RomInfo* ou
     u32 size = u32(h.size512) * rom::kBlockSize;
     if (size > avail) return RomStatus::kTruncated;
     out->size = size;
-    if (byte_sum(data, size)) return RomStatus::kBadChecksum;
+    if (post_byte_sum(data, size)) return RomStatus::kBadChecksum;
     u32 p = h.pcir_offset;
     bool pcir_there = p && inside(p, 4, size) && load<u32>(data + p) == rom::kPcirSignature;
     if (src.pci && !pcir_there) return inside(p, 4, size) ? RomStatus::kPcirNoSignature : RomStatus::kPcirOutside;

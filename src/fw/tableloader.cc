@@ -84,7 +84,7 @@ public:
         if (offset >= b->size) return "checksum byte lies outside its file";
         if (u64(start) + len > b->size) return "checksum range runs past its file";
         u8* data = env_.map(b->addr, b->size);
-        data[offset] = u8(data[offset] - byte_sum(data + start, len));
+        data[offset] = u8(data[offset] - post_byte_sum(data + start, len));
         r_->checksums++;
         return nullptr;
     }
