@@ -56,23 +56,21 @@ int io_int_count(const MpInput& in) {
     return n;
 }
 
-// CPUs with 8-bit APIC IDs: the only ones an MP table can name (past 255
-// CPUs an OS needs ACPI's x2APIC entries anyway).
-u32 listed_cpus(const MpInput& in) {
+}  // namespace
+
+u32 mptable_listed_cpus(const MpCpu* cpus, int ncpus) {
     u32 n = 0;
-    for (int i = 0; i < in.ncpus; i++) n += in.cpus[i].apic_id <= mp::kMaxApicId;
+    for (int i = 0; i < ncpus; i++) n += cpus[i].apic_id <= mp::kMaxApicId;
     return n;
 }
 
-}  // namespace
-
 u32 mptable_size(const MpInput& in) {
-    return mp::kHeaderSize + listed_cpus(in) * mp::kCpuEntrySize +
+    return mp::kHeaderSize + mptable_listed_cpus(in.cpus, in.ncpus) * mp::kCpuEntrySize +
            (2 /* buses */ + 1 /* IOAPIC */ + u32(io_int_count(in)) + 2 /* LINT0/1 */) * mp::kEntrySize;
 }
 
 u32 mptable_build(const MpInput& in, u8* buf, u32 max) {
-    if (listed_cpus(in) == 0) return 0;
+    if (mptable_listed_cpus(in.cpus, in.ncpus) == 0) return 0;
     u32 len = mptable_size(in);
     if (len > max || len > 0xFFFF) return 0;
     int entries = 0;

@@ -49,6 +49,9 @@ struct MpInput {
     u8 sci_irq;           // ISA IRQ of the ACPI SCI (level, active high), 0 if none
 };
 
+// The CPUs an MP table can name: those with 8-bit APIC IDs (up to
+// mp::kMaxApicId; past 255 CPUs an OS needs ACPI's x2APIC entries anyway).
+u32 mptable_listed_cpus(const MpCpu* cpus, int ncpus);
 // Bytes the configuration table of `in` takes.
 u32 mptable_size(const MpInput& in);
 // Writes the configuration table into buf; returns its length, or 0 when

@@ -331,10 +331,8 @@ void mptable_setup() {
         return;
     }
     mp_floating_build(reinterpret_cast<u8*>(fp), table);
-    int listed = 0;
-    for (int i = 0; i < g_cpus.count; i++) listed += g_cpus.cpus[i].apic_id <= mp::kMaxApicId;
-    dlog(2, "mptable: _MP_ at 0x%x, PCMP at 0x%x (%u bytes, %d of %d CPUs, %d PCI pins)\n", fp, table, size,
-         listed, g_cpus.count, npins);
+    dlog(2, "mptable: _MP_ at 0x%x, PCMP at 0x%x (%u bytes, %u of %d CPUs, %d PCI pins)\n", fp, table, size,
+         mptable_listed_cpus(g_cpus.cpus, g_cpus.count), g_cpus.count, npins);
 }
 
 bool smp_ipi_all_but_self(u32 icr_low) { return send_ipi(lapic::kIcrAllButSelf | icr_low); }
