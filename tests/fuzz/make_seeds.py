@@ -415,11 +415,32 @@ def pci_seeds():
     }
 
 
+# ---- hid: u8 descriptor length, the descriptor, reports
+
+QEMU_MOUSE = bytes.fromhex("05010902a1010901a10005091901290315002501950375018102950175058101"
+                           "0501093009310938158125 7f750895038106c0c0".replace(" ", ""))
+QEMU_TABLET = bytes.fromhex("05010901a1010901a100050919012903150025019503750181029501750581010501"
+                            "093009311500 26ff7f 3500 46ff7f 7510 9502 8102 0501 0938 1581 257f"
+                            "3500 4500 7508 9501 8106 c0c0".replace(" ", ""))
+
+
+def hid_seeds():
+    def seed(desc, reports):
+        return bytes([len(desc)]) + desc + b"".join(reports)
+    return {
+        "qemu-mouse": seed(QEMU_MOUSE, [bytes([0, 10, 0xFB, 0]), bytes([1, 0, 0, 0]), bytes([0, 0xEC, 30, 0])]),
+        "qemu-tablet": seed(QEMU_TABLET, [bytes([0, 0, 0x40, 0, 0x40, 0]), bytes([1, 0xFF, 0x7F, 0, 0, 0])]),
+        "report-ids": seed(bytes.fromhex("05010902a10185020509190129027501950281029506810305010930093115812"
+                                         "57f750895028106c0"), [bytes([2, 1, 4, 0xFF]), bytes([1, 0, 0, 0])]),
+        "truncated": seed(QEMU_TABLET[:41], []),
+    }
+
+
 TARGETS = {"e820": e820_seeds, "fwcfg_dir": fwcfg_seeds, "igd": igd_seeds, "dap": dap_seeds, "mbr": mbr_seeds,
            "eltorito": eltorito_seeds,
            "smbios": smbios_seeds, "tableloader": tableloader_seeds,
            "romheader": romheader_seeds, "bootorder": bootorder_seeds,
-           "pci": pci_seeds}
+           "pci": pci_seeds, "hid": hid_seeds}
 
 
 def main():
