@@ -19,3 +19,4 @@ DEFINE_RTVAR(u8, g_irqs_ready);
 DEFINE_RTVAR(u16, g_pir_off);
 DEFINE_RTVAR(u8, g_pci_last_bus);
 DEFINE_RTVAR(reef::UsbKbdState, g_usbkbd);
+DEFINE_RTVAR(reef::UsbMouseState, g_usbmouse);

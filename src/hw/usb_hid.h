@@ -4,6 +4,7 @@
 // to the same code as PS/2's IRQ1 (src/svc/int16.cc), so the BDA buffer,
 // the shift states and Ctrl-Alt-Del behave alike. docs/usb.md.
 #pragma once
+#include "hw/hid_pointer.h"
 #include "lib/mode.h"
 #include "lib/types.h"
 
@@ -22,6 +23,21 @@ struct UsbKbdState {
     u8 ncodes;
 };
 
+// A USB mouse or tablet behind INT 15h C2h (svc/mouse.h, MouseBackend::kUsb):
+// the device, its report layout, the PS/2 state C2h's commands set (the
+// device has no such state: it is emulated), and the packets a poll found.
+struct UsbMouseState {
+    static constexpr int kMaxPackets = 8;
+    u32 dev;                 // flat UsbDevice; 0: none
+    HidPointerLayout layout;
+    HidPointerState pos;
+    u8 rate, resolution;     // as C202h/C203h set them (PS/2 encoding)
+    bool scaling21, enabled;
+    u8 npackets;
+    u8 packets[kMaxPackets][3];
+};
+constexpr u8 kUsbMouseDefaultRate = 100, kUsbMouseDefaultResolution = 2;
+
 // Appends the set 1 bytes (E0 prefixes, break codes with bit 7) for the
 // change from report `prev` to `cur` to out[*n..max); keys that do not
 // fit are dropped. A report with ErrorRollOver (usage 01h) changes
@@ -34,9 +50,15 @@ bool hid_report_to_scancodes(const u8* prev, const u8* cur, u8* out, u8* n, u8 m
 struct UsbDevice;
 struct UsbInterfaceInfo;
 bool usb_kbd_attach(UsbDevice& d, const UsbInterfaceInfo& info);
+// POST: a HID mouse (boot protocol) or tablet (its report descriptor) becomes
+// the pointing device; the interrupt transfer armed.
+bool usb_mouse_attach(UsbDevice& d, const UsbInterfaceInfo& info);
+// 32-bit runtime (c32_usb_mouse_poll, through call32 from INT 08h): turns
+// the reports since the last call into packets[]; returns npackets.
 
 }  // namespace reef
 
 #if defined(REEF_MODE16) || defined(REEF_MODE32)
 DECLARE_RTVAR(reef::UsbKbdState, g_usbkbd);
+DECLARE_RTVAR(reef::UsbMouseState, g_usbmouse);
 #endif

@@ -36,4 +36,8 @@ void floppy_service(Regs16* r);
 // ASCII), taken out of it, after a poll of the USB keyboards; false when
 // the buffer is empty. Call with interrupts off (src/svc/int16.cc).
 bool kbd_take_key(u16* key);
+// From the timer IRQ (INT 08h), after POST: USB keyboards' reports into the
+// keyboard buffer, for callers that read it without INT 16h. Not when the
+// IRQ came in during a call32 (svc/mouse.h mouse_timer_poll says why).
+void kbd_timer_poll();
 }  // namespace reef

@@ -5,12 +5,12 @@
 #include "hw/ps2.h"
 #include "hw/usb_hid.h"
 #include "lib/bda.h"
+#include "lib/call32.h"
 #include "lib/io.h"
 #include "lib/log.h"
 #include "svc/handlers.h"
 #include "svc/mouse.h"
 
-extern "C" u32 call32(u32 func_flat, u32 arg);
 DECLARE_CALL32(c32_usb_kbd_poll);
 
 namespace reef {
@@ -314,6 +314,11 @@ bool to_compat(u16* key) {
 }
 
 }  // namespace
+
+void kbd_timer_poll() {
+    if (!CONFIG_USB_KEYBOARD || !g_usbkbd.nkbds || !g_post_done || on_call32_stack()) return;
+    usb_kbd_poll();
+}
 
 bool kbd_take_key(u16* key) {
     usb_kbd_poll();

@@ -5,10 +5,14 @@
 
 #include "hw/pic.h"
 #include "hw/ps2.h"
+#include "hw/usb_hid.h"
 #include "lib/bda.h"
+#include "lib/call32.h"
 #include "lib/io.h"
 #include "lib/log.h"
 #include "svc/handlers.h"
+
+DECLARE_CALL32(c32_usb_mouse_poll);
 
 namespace reef {
 namespace {
@@ -35,6 +39,39 @@ u8 status_of(AuxResult r) {
     }
 }
 
+// A USB pointing device has no PS/2 state: the commands C2h sends are
+// answered from (and change) the state kept for it.
+u8 usb_mouse_command(u8 cmd, int arg, u8* resp) {
+    UsbMouseState& m = g_usbmouse;
+    switch (cmd) {
+    case ps2mouse::kReset:
+        resp[0] = ps2mouse::kBatOk;
+        resp[1] = ps2mouse::kIdStandard;
+        [[fallthrough]];
+    case ps2mouse::kSetDefaults:
+        m.rate = kUsbMouseDefaultRate;
+        m.resolution = kUsbMouseDefaultResolution;
+        m.scaling21 = m.enabled = false;
+        break;
+    case ps2mouse::kEnable: m.enabled = true; break;
+    case ps2mouse::kDisable: m.enabled = false; break;
+    case ps2mouse::kSetRate: m.rate = u8(arg); break;
+    case ps2mouse::kSetResolution: m.resolution = u8(arg); break;
+    case ps2mouse::kScaling11: m.scaling21 = false; break;
+    case ps2mouse::kScaling21: m.scaling21 = true; break;
+    case ps2mouse::kGetId: resp[0] = ps2mouse::kIdStandard; break;
+    case ps2mouse::kStatus:
+        // Byte 0: remote mode 0, enabled (bit 5), 2:1 scaling (bit 4), buttons.
+        resp[0] = u8((m.enabled ? 0x20 : 0) | (m.scaling21 ? 0x10 : 0));
+        resp[1] = m.resolution;
+        resp[2] = m.rate;
+        break;
+    default: return mst::kInvalidFunction;
+    }
+    m.npackets = 0;
+    return mst::kOk;
+}
+
 // One PS/2 mouse command to the backend: `cmd`, its parameter when arg >= 0,
 // nresp answer bytes. Returns a C2h status code. A command resynchronises
 // the packet stream (its answers may have cut a packet short).
@@ -43,6 +80,9 @@ u8 mouse_device_command(u8 cmd, int arg, u8* resp, u8 nresp) {
     switch (backend()) {
     case MouseBackend::kPs2Aux:
         st = status_of(aux_command(cmd, arg, resp, nresp));
+        break;
+    case MouseBackend::kUsb:
+        st = usb_mouse_command(cmd, arg, resp);
         break;
     case MouseBackend::kNone:
         break;
@@ -100,6 +140,23 @@ void mouse_packet(u8 status, u8 dx, u8 dy) {
     }
     dlog(5, "mouse: packet %x %x %x\n", status, dx, dy);
     call_handler(status, dx, dy);
+}
+
+void mouse_timer_poll() {
+    if (!CONFIG_USB_MOUSE || backend() != MouseBackend::kUsb) return;
+    u8 f2 = EBDA_GET(mouse_flag2);
+    if ((f2 & (mouseflag::kHandler | mouseflag::kEnabled)) != (mouseflag::kHandler | mouseflag::kEnabled)) return;
+    if (!g_post_done || in_vm86() || on_call32_stack()) return;
+    UsbMouseState& m = g_usbmouse;
+    if (!m.enabled || !call32(CALL32_ADDR(c32_usb_mouse_poll), 0)) return;
+    u8 n = m.npackets;
+    m.npackets = 0;
+    for (u8 i = 0; i < n; i++) {
+        // The packets live in the runtime data segment (DS here); copy
+        // before the handler, which may call C2h.
+        u8 st = m.packets[i][0], dx = m.packets[i][1], dy = m.packets[i][2];
+        mouse_packet(st, dx, dy);
+    }
 }
 
 void mouse_aux_byte(u8 b) {

@@ -7,8 +7,9 @@
 //   - a backend that produces bytes (the PS/2 aux port, IRQ12) feeds them to
 //     mouse_aux_byte(), which assembles packets of the size INT 15h C205h
 //     chose;
-//   - a backend that produces whole reports (a USB boot-protocol mouse, say)
-//     converts each into status/dx/dy (PS/2 signs: Y positive = up) and calls
+//   - a backend that produces whole reports (a USB mouse or tablet,
+//     hw/usb_hid.h: polled from the timer IRQ, mouse_timer_poll()) converts
+//     each into status/dx/dy (PS/2 signs: Y positive = up) and calls
 //     mouse_packet();
 // either way mouse_packet() far-calls the handler INT 15h C207h installed.
 // A new backend adds its MouseBackend value, a mouse_attach() call in its
@@ -25,7 +26,7 @@
 
 namespace reef {
 
-enum class MouseBackend : u8 { kNone = 0, kPs2Aux = 1 };
+enum class MouseBackend : u8 { kNone = 0, kPs2Aux = 1, kUsb = 2 };
 
 namespace mouseflag {
 // Ebda::mouse_flag1: bytes of the current packet received so far.
@@ -54,6 +55,11 @@ void mouse_aux_byte(u8 b);
 void mouse_packet(u8 status, u8 dx, u8 dy);
 // INT 15h AH=C2h.
 void mouse_service(Regs16* r);
+// From the timer IRQ (INT 08h): a backend that must be polled (a USB mouse
+// or tablet) hands its reports to the handler. Nothing when reporting is
+// off, from vm86, or when the IRQ came in during a call32 (the 32-bit code
+// it interrupted may be driving the same controller).
+void mouse_timer_poll();
 #endif
 
 }  // namespace reef

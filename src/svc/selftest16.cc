@@ -4,10 +4,10 @@
 // IDTR, FS and GS, call32 twice into the 32-bit function whose flat address
 // POST passed in EDX, and check that everything came back.
 #include "fw/selftest.h"
+#include "lib/call32.h"
 #include "lib/mode.h"
 #include "svc/handlers.h"
 
-extern "C" u32 call32(u32 func_flat, u32 arg);
 
 namespace {
 struct Dtr {

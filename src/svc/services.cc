@@ -12,6 +12,7 @@
 #include "lib/io.h"
 #include "lib/log.h"
 #include "svc/handlers.h"
+#include "svc/mouse.h"
 
 
 using namespace reef;
@@ -49,6 +50,8 @@ HANDLER(handle_int08) {
             BDA_SET(floppy_motor_status, u8(BDA_GET(floppy_motor_status) & 0xF0));
         }
     }
+    mouse_timer_poll();
+    kbd_timer_poll();
     asm volatile("int $0x1c" ::: "eax", "ebx", "ecx", "edx", "esi", "edi", "memory", "cc");
     pic::eoi(0);
 }

@@ -21,6 +21,7 @@ xfails).
 import os
 import re
 import sys
+import time
 
 import pytest
 
@@ -78,20 +79,24 @@ class Run(PayloadRun):
 REQUEST_RE = re.compile(r"^(WAITMOUSE (\d+)|WAITKEY (\S+))\r?$", re.M)
 
 
-def answer(vm, m):
+def answer(vm, m, pause=0.0):
+    """One request of the payload. `pause`: seconds between HMP commands, so
+    that a polled (USB) mouse reports each before the next comes (QEMU's
+    HID queue merges moves the guest has not fetched yet)."""
     if m.group(3):
         vm.sendkey(m.group(3))
     else:
         for cmd in MOVES if m.group(2) != "0" else [QUIET_MOVE]:
             vm.hmp(cmd)
+            time.sleep(pause)
 
 
-def run_payload(bios, role):
+def run_payload(bios, role, args=None, name="mouse", pause=0.0):
     img = reefqemu.payload_image("mouse", [os.path.abspath(__file__)])
-    vm = Qemu(bios=bios, args=qemu_args(img), name="mouse-%s" % role)
+    vm = Qemu(bios=bios, args=(args or qemu_args)(img), name="%s-%s" % (name, role))
     vm.start()
     try:
-        timed_out = reefqemu.drive_payload(vm, (REQUEST_RE, answer))
+        timed_out = reefqemu.drive_payload(vm, (REQUEST_RE, lambda vm, m: answer(vm, m, pause)))
     finally:
         rc = vm.proc.poll()
         vm.kill()
