@@ -139,6 +139,12 @@ bool kbd_setup() {
 void ps2_setup() {
     using namespace i8042;
     u8 v;
+    // No controller (QEMU's i8042=off): the status port floats to FFh, and
+    // every wait for "input buffer empty" would time out.
+    if (Status::read() == kStatusAbsent) {
+        dlog(1, "ps2: no i8042 (status port reads FFh); no PS/2 keyboard or mouse\n");
+        return;
+    }
     // Quiet both ports and drain whatever is pending.
     i8042_write_cmd(kCmdKbdDisable);
     i8042_write_cmd(kCmdAuxDisable);

@@ -9,6 +9,8 @@ namespace reef {
 namespace i8042 {
 constexpr u16 kDataPort = 0x60, kStatusPort = 0x64;  // status (read) / command (write)
 constexpr u8 kStOutFull = 0x01, kStInFull = 0x02, kStAuxData = 0x20;
+// What the status port reads with no controller behind it (an open bus).
+constexpr u8 kStatusAbsent = 0xFF;
 constexpr u8 kCmdReadConfig = 0x20, kCmdWriteConfig = 0x60, kCmdSelfTest = 0xAA,
              kCmdKbdTest = 0xAB, kCmdKbdDisable = 0xAD, kCmdKbdEnable = 0xAE, kCmdAuxDisable = 0xA7,
              kCmdPulseReset = 0xFE, kCmdAuxEnable = 0xA8, kCmdAuxTest = 0xA9, kCmdAuxWrite = 0xD4;

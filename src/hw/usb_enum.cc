@@ -109,7 +109,10 @@ UsbEnumResult usb_enumerate(UsbDevice& d, const char* where, UsbInterfaceInfo* h
     if (CONFIG_USB_KEYBOARD && usb_find_interface(buf, len, usb::kClassHid, usb::kHidProtoKeyboard, &info) &&
         info.subclass == usb::kHidSubclassBoot)
         return usb_kbd_attach(d, info) ? UsbEnumResult::kTaken : UsbEnumResult::kSkipped;
-    if (CONFIG_USB_MOUSE && usb_find_interface(buf, len, usb::kClassHid, usb::kHidProtoMouse, &info))
+    // A boot mouse, or any other HID interface whose reports carry X/Y (QEMU
+    // 7.2's usb-tablet has subclass 0, protocol 0).
+    if (CONFIG_USB_MOUSE && (usb_find_interface(buf, len, usb::kClassHid, usb::kHidProtoMouse, &info) ||
+                             usb_find_interface(buf, len, usb::kClassHid, 0xFF, &info)))
         return usb_mouse_attach(d, info) ? UsbEnumResult::kTaken : UsbEnumResult::kSkipped;
     if (usb_find_interface(buf, len, usb::kClassHub, 0xFF, hub)) return UsbEnumResult::kHub;
     dlog(1, "%s: %04x:%04x: no interface we drive (class %02x); skipped\n", where, vid, pid, dev_class);

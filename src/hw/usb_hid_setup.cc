@@ -66,7 +66,7 @@ bool usb_mouse_attach(UsbDevice& d, const UsbInterfaceInfo& info) {
     }
     // A boot mouse speaks the boot protocol's fixed report. Anything else
     // (a tablet: absolute X/Y) is read by its report descriptor.
-    bool boot = info.subclass == usb::kHidSubclassBoot;
+    bool boot = info.subclass == usb::kHidSubclassBoot && info.proto == usb::kHidProtoMouse;
     HidPointerLayout layout = hid_boot_mouse_layout();
     if (!hid_open(d, info, "usb-mouse", layout.report_len, boot)) return false;
     if (!boot) {

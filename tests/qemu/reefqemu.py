@@ -9,6 +9,7 @@
 
 Every run gets its own directory under out/qemu-runs/<name>/ holding
 serial.log, debug.log and cmdline.txt, kept for post-mortem reading."""
+import json
 import os
 import re
 import shutil
@@ -202,7 +203,7 @@ class QemuTimeout(AssertionError):
 
 class Qemu:
     def __init__(self, bios=REEF_BIOS, args=(), name="run", debugcon=True, no_reboot=True,
-                 display_none=True):
+                 display_none=True, qmp=False):
         self.bios = bios
         safe = re.sub(r"[^A-Za-z0-9_.-]", "_", name)
         self.dir = os.path.join(OUT, "qemu-runs", safe)
@@ -221,6 +222,9 @@ class Qemu:
             cmd += ["-chardev", "file,id=reefdbg,path=" + self.debug_path,
                     "-device", "isa-debugcon,iobase=0x402,chardev=reefdbg"]
         cmd += ["-monitor", "unix:%s,server=on,wait=off" % self.mon_path]
+        self.qmp_path = os.path.join(self.dir, "qmp.sock") if qmp else None
+        if qmp:
+            cmd += ["-qmp", "unix:%s,server=on,wait=off" % self.qmp_path]
         if no_reboot:
             cmd += ["-no-reboot"]
         cmd += list(args)
@@ -229,6 +233,7 @@ class Qemu:
             f.write(" ".join(cmd) + "\n")
         self.proc = None
         self._mon = None
+        self._qmp = None
 
     # -- lifecycle ---------------------------------------------------------
     def start(self):
@@ -244,6 +249,12 @@ class Qemu:
         self.kill()
 
     def kill(self):
+        if self._qmp:
+            try:
+                self._qmp.close()
+            except OSError:
+                pass
+            self._qmp = None
         if self._mon:
             try:
                 self._mon.close()
@@ -339,6 +350,39 @@ class Qemu:
         text = buf.decode("latin-1")
         text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
         return text.replace("(qemu) ", "").strip()
+
+    def qmp(self, command, arguments=None, timeout=10):
+        """One QMP command (the VM must be made with qmp=True); its "return"."""
+        if self._qmp is None:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    s.connect(self.qmp_path)
+                    break
+                except OSError:
+                    s.close()
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
+            s.settimeout(timeout)
+            self._qmp = s.makefile("rw")
+            json.loads(self._qmp.readline())  # the greeting
+            self._qmp_call("qmp_capabilities")
+        return self._qmp_call(command, arguments)
+
+    def _qmp_call(self, command, arguments=None):
+        msg = {"execute": command}
+        if arguments is not None:
+            msg["arguments"] = arguments
+        self._qmp.write(json.dumps(msg) + "\n")
+        self._qmp.flush()
+        while True:
+            reply = json.loads(self._qmp.readline())
+            if "return" in reply:
+                return reply["return"]
+            if "error" in reply:
+                raise RuntimeError("QMP %s: %s" % (command, reply["error"]))
 
     def sendkey(self, key):
         self.hmp("sendkey " + key)

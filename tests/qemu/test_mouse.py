@@ -91,12 +91,13 @@ def answer(vm, m, pause=0.0):
             time.sleep(pause)
 
 
-def run_payload(bios, role, args=None, name="mouse", pause=0.0):
+def run_payload(bios, role, args=None, name="mouse", pause=0.0, answer_fn=None):
+    """`answer_fn(vm, match)` replaces answer() (then the VM has QMP)."""
     img = reefqemu.payload_image("mouse", [os.path.abspath(__file__)])
-    vm = Qemu(bios=bios, args=(args or qemu_args)(img), name="%s-%s" % (name, role))
+    vm = Qemu(bios=bios, args=(args or qemu_args)(img), name="%s-%s" % (name, role), qmp=answer_fn is not None)
     vm.start()
     try:
-        timed_out = reefqemu.drive_payload(vm, (REQUEST_RE, lambda vm, m: answer(vm, m, pause)))
+        timed_out = reefqemu.drive_payload(vm, (REQUEST_RE, answer_fn or (lambda vm, m: answer(vm, m, pause))))
     finally:
         rc = vm.proc.poll()
         vm.kill()

@@ -14,6 +14,7 @@ polls last.
 import os
 import re
 import sys
+import time
 
 import pytest
 
@@ -39,10 +40,12 @@ SEABIOS_DEVIATIONS.update({
 
 
 def args_for(setup):
+    """QEMU's arguments for a payload image: the setup's (-M first, then
+    the USB devices) around the disk."""
     def make(img):
-        return SETUPS[setup][:2] + ["-m", "128M", "-nic", "none",
-                                    "-drive", "file=%s,format=raw,snapshot=on,if=ide,index=0" % img,
-                                    "-device", "isa-debug-exit,iobase=0x501"] + SETUPS[setup][2:]
+        return setup[:2] + ["-m", "128M", "-nic", "none",
+                            "-drive", "file=%s,format=raw,snapshot=on,if=ide,index=0" % img,
+                            "-device", "isa-debug-exit,iobase=0x501"] + setup[2:]
     return make
 
 
@@ -53,7 +56,7 @@ _RUNS = {}
 def run(request, bios, seabios):
     setup, role = request.param
     if request.param not in _RUNS:
-        _RUNS[request.param] = tm.run_payload(bios if role == "reef" else seabios, role, args_for(setup),
+        _RUNS[request.param] = tm.run_payload(bios if role == "reef" else seabios, role, args_for(SETUPS[setup]),
                                               name="usb-mouse-" + setup, pause=0.4)
     r = _RUNS[request.param]
     try:
@@ -89,3 +92,49 @@ def test_reef_drives_the_usb_mouse(run):
     if run.under_seabios:
         pytest.skip("ReefBIOS's debug log")
     assert re.search(r"^usb-mouse port \d+: boot mouse, 3-byte reports", run.debug, re.M), run.debug[-3000:]
+
+
+# ---- usb-tablet: absolute positions --------------------------------------------
+# QMP input-send-event (HMP's mouse_move is relative: a tablet ignores it).
+# Positions are QEMU's 0..7FFFh; ReefBIOS maps the tablet onto 640x480
+# counts (hid_pointer.h), so a move is a PS/2 delta of that many counts.
+def _abs(x, y):
+    return [{"type": "abs", "data": {"axis": "x", "value": x}}, {"type": "abs", "data": {"axis": "y", "value": y}}]
+
+
+def _btn(down):
+    return [{"type": "btn", "data": {"down": down, "button": "left"}}]
+
+
+TABLET_EVENTS = [_abs(0x4000, 0x4000), _abs(0x5000, 0x3000), _btn(True), _btn(False), _abs(0x1000, 0x7000)]
+# The first report only fixes the position. Then +80/-60 (HID Y grows down:
+# PS/2 +60); a click; -320 (clamped to -256, X overflow) / +240 (PS/2 -240).
+TABLET_PACKETS = [(0x08, 0x50, 0x3C), (0x09, 0x00, 0x00), (0x08, 0x00, 0x00), (0x78, 0x00, 0x10)]
+
+
+def tablet_answer(vm, m):
+    if m.group(3):
+        vm.sendkey(m.group(3))
+        return
+    for ev in TABLET_EVENTS if m.group(2) != "0" else [_abs(0x2000, 0x2000)]:
+        vm.qmp("input-send-event", {"events": ev})
+        time.sleep(0.4)
+
+
+@pytest.fixture(scope="module")
+def tablet_run(bios):
+    setup = ["-M", "pc,i8042=off", "-device", "qemu-xhci,id=usb0", "-device", "usb-tablet,bus=usb0.0",
+             "-device", "usb-kbd,bus=usb0.0"]
+    return tm.run_payload(bios, "reef", args_for(setup), name="usb-tablet", answer_fn=tablet_answer)
+
+
+def test_tablet_moves_become_packets(tablet_run):
+    """A usb-tablet (no boot protocol: read through its report descriptor)
+    serves C2h; its absolute moves arrive as relative PS/2 packets, and after
+    C200h BH=0 nothing comes. (SeaBIOS drives no tablet: nothing to compare.)"""
+    r = tablet_run
+    assert re.search(r"^usb-mouse port \d+: tablet \(absolute\), 6-byte reports", r.debug, re.M), r.debug[-3000:]
+    got = [p[:3] for p in r.packets]
+    assert got == TABLET_PACKETS, "got %s\n%s" % (["%02x/%02x/%02x" % p for p in got], r.tail())
+    assert_no_other_failures(r, tm.EXPECTED_IDS)
+    assert_done_and_exit(r)
