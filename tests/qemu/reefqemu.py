@@ -321,21 +321,27 @@ class Qemu:
                           "serial or debug log")
 
     # -- monitor (HMP) -----------------------------------------------------
+    @staticmethod
+    def _connect(path, timeout):
+        """A connected socket to QEMU's unix socket `path` (retried until
+        QEMU has made it)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                s.connect(path)
+                break
+            except OSError:
+                s.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        s.settimeout(timeout)
+        return s
+
     def hmp(self, command, timeout=10):
         if self._mon is None:
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                    s.connect(self.mon_path)
-                    break
-                except OSError:
-                    s.close()
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.05)
-            s.settimeout(timeout)
-            self._mon = s
+            self._mon = self._connect(self.mon_path, timeout)
             self._mon_read_until_prompt()
         self._mon.sendall((command + "\n").encode())
         return self._mon_read_until_prompt()
@@ -354,19 +360,7 @@ class Qemu:
     def qmp(self, command, arguments=None, timeout=10):
         """One QMP command (the VM must be made with qmp=True); its "return"."""
         if self._qmp is None:
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                    s.connect(self.qmp_path)
-                    break
-                except OSError:
-                    s.close()
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.05)
-            s.settimeout(timeout)
-            self._qmp = s.makefile("rw")
+            self._qmp = self._connect(self.qmp_path, timeout).makefile("rw")
             json.loads(self._qmp.readline())  # the greeting
             self._qmp_call("qmp_capabilities")
         return self._qmp_call(command, arguments)
