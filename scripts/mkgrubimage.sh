@@ -46,7 +46,8 @@ generic)
              # USB host controllers: what Linux says when it takes them over.
              drivers/usb/common/usb-common.ko drivers/usb/core/usbcore.ko
              drivers/usb/host/xhci-hcd.ko drivers/usb/host/xhci-pci.ko
-             drivers/usb/host/ehci-hcd.ko drivers/usb/host/ehci-pci.ko) ;;
+             drivers/usb/host/ehci-hcd.ko drivers/usb/host/ehci-pci.ko
+             drivers/usb/host/ohci-hcd.ko drivers/usb/host/ohci-pci.ko) ;;
 *) echo "mkgrubimage: unknown kernel flavour $FLAVOUR (cloud, generic)" >&2; exit 2 ;;
 esac
 

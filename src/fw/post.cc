@@ -26,6 +26,7 @@
 #include "hw/virtio_blk.h"
 #include "hw/esp_scsi.h"
 #include "hw/ehci.h"
+#include "hw/ohci.h"
 #include "hw/uhci.h"
 #include "hw/xhci.h"
 #include "hw/lsi_scsi.h"
@@ -193,6 +194,8 @@ extern "C" [[noreturn]] void post_main() {
     if (CONFIG_USB_EHCI) ehci_setup();
     post_phase("uhci");
     if (CONFIG_USB_UHCI) uhci_setup();
+    post_phase("ohci");
+    if (CONFIG_USB_OHCI) ohci_setup();
     block_finish_setup();
     optionrom_connect_disks();
 

@@ -22,6 +22,7 @@ bool set_mps0(UsbDevice& d, u16 mps) {
     switch (d.kind) {
     case UsbHcKind::kEhci: return ehci_set_mps0(d, mps);
     case UsbHcKind::kUhci: return uhci_set_mps0(d, mps);
+    case UsbHcKind::kOhci: return ohci_set_mps0(d, mps);
     default: return xhci_set_mps0(d, mps);
     }
 }
@@ -30,6 +31,7 @@ bool set_mps0(UsbDevice& d, u16 mps) {
 bool usb_configure(UsbDevice& d, const UsbInterfaceInfo& info, u8 hub_ports, u8 hub_ttt) {
     bool ok = d.kind == UsbHcKind::kEhci   ? ehci_configure(d, info)
               : d.kind == UsbHcKind::kUhci ? uhci_configure(d, info)
+              : d.kind == UsbHcKind::kOhci ? ohci_configure(d, info)
                                            : xhci_configure(d, info, hub_ports, hub_ttt);
     if (!ok) return false;
     UsbSetup s{usb::kDirOut | usb::kTypeStandard | usb::kRecipDevice, usb::kReqSetConfiguration, info.config_value, 0,

@@ -48,5 +48,7 @@ bool ehci_configure(UsbDevice& d, const UsbInterfaceInfo& info);
 void ehci_addressed(UsbDevice& d);  // EP0's queue head gets the new address
 bool uhci_set_mps0(UsbDevice& d, u16 mps);
 bool uhci_configure(UsbDevice& d, const UsbInterfaceInfo& info);
+bool ohci_set_mps0(UsbDevice& d, u16 mps);
+bool ohci_configure(UsbDevice& d, const UsbInterfaceInfo& info);
 
 }  // namespace reef

@@ -13,7 +13,7 @@ enum UsbPipe : u8 { kPipeControl = 0, kPipeIn = 1, kPipeOut = 2, kPipeCount = 3 
 
 // A device on a root port; lives in its own DMA block (the output device
 // context, then its transfer rings, then this).
-enum class UsbHcKind : u8 { kXhci = 0, kEhci = 1, kUhci = 2 };
+enum class UsbHcKind : u8 { kXhci = 0, kEhci = 1, kUhci = 2, kOhci = 3 };
 
 struct UsbDevice {
     UsbHcKind kind;

@@ -57,7 +57,8 @@ SCSI_HBAS = {"virtio-scsi": "virtio-scsi-pci", "virtio-scsi-modern": "virtio-scs
              "pvscsi": "pvscsi", "mptsas1068": "mptsas1068", "am53c974": "am53c974"}
 # USB host controllers: the image as a usb-storage device on a root port.
 USB_HCS = {"usb-xhci": "qemu-xhci", "usb-nec-xhci": "nec-usb-xhci", "usb-ehci": "usb-ehci",
-           "usb-ich9-ehci": "ich9-usb-ehci1", "usb-uhci": "piix3-usb-uhci", "usb-ich9-uhci": "ich9-usb-uhci1"}
+           "usb-ich9-ehci": "ich9-usb-ehci1", "usb-uhci": "piix3-usb-uhci", "usb-ich9-uhci": "ich9-usb-uhci1",
+           "usb-ohci": "pci-ohci"}
 DISK_IFACES = ("ide", "ahci", "virtio", "virtio-modern", "nvme") + tuple(SCSI_HBAS) + tuple(USB_HCS)
 
 
@@ -75,9 +76,9 @@ def disk_args(image, iface="ide", machine="pc", media="disk", drive_opts="", ind
       virtio-scsi, lsi, megasas, pvscsi, mptsas1068, am53c974
                      that SCSI HBA with a scsi-hd / scsi-cd on it
       virtio-scsi-modern  virtio-scsi-pci,disable-legacy=on (virtio 1.0 only)
-      usb-xhci, usb-nec-xhci, usb-ehci, usb-ich9-ehci, usb-uhci, usb-ich9-uhci
+      usb-xhci, usb-nec-xhci, usb-ehci, usb-ich9-ehci, usb-uhci, usb-ich9-uhci, usb-ohci
                      a qemu-xhci / nec-usb-xhci / usb-ehci / ich9-usb-ehci1 /
-                     piix3-usb-uhci / ich9-usb-uhci1 controller with the image
+                     piix3-usb-uhci / ich9-usb-uhci1 / pci-ohci controller with the image
                      as a usb-storage device (media=cdrom: removable)
 
     `drive_opts` is appended to -drive (",snapshot=on", throttling, ...),

@@ -17,10 +17,11 @@ from reefqemu import SEABIOS, Qemu, build_sector, disk_args, message_sector
 
 LINUX_MEM = "512M"
 LINUX_USB = [("pc", "usb-xhci"), ("q35", "usb-xhci"), ("pc", "usb-nec-xhci"), ("pc", "usb-ehci"),
-             ("q35", "usb-ich9-ehci"), ("pc", "usb-uhci"), ("q35", "usb-ich9-uhci")]
+             ("q35", "usb-ich9-ehci"), ("pc", "usb-uhci"), ("q35", "usb-ich9-uhci"), ("pc", "usb-ohci"),
+             ("q35", "usb-ohci")]
 # Controllers that take two disks on their root ports (QEMU puts a hub in
 # front of the second one on UHCI's two ports: hubs there are not done).
-HCS = {"usb-xhci": "qemu-xhci", "usb-nec-xhci": "nec-usb-xhci", "usb-ehci": "usb-ehci"}
+HCS = {"usb-xhci": "qemu-xhci", "usb-nec-xhci": "nec-usb-xhci", "usb-ehci": "usb-ehci", "usb-ohci": "pci-ohci"}
 # SeaBIOS does not get GRUB to start Linux from UHCI within the harness's
 # 150 s: its boots there are run but only reported.
 SLOW_FOR_SEABIOS = ("usb-uhci", "usb-ich9-uhci")
@@ -172,7 +173,7 @@ done:   .asciz "DONE\r\n"
 """
 
 
-KBD_HCS = {"pc": ("qemu-xhci", "piix3-usb-uhci"), "q35": ("qemu-xhci", "ich9-usb-uhci1")}
+KBD_HCS = {"pc": ("qemu-xhci", "piix3-usb-uhci", "pci-ohci"), "q35": ("qemu-xhci", "ich9-usb-uhci1")}
 KBD_CASES = [(m, hc) for m in KBD_HCS for hc in KBD_HCS[m]]
 
 
@@ -208,7 +209,9 @@ def test_usb_keyboard_types_into_int16(bios, tmp_path, machine, hc, which):
 # (Linux's "quirk_usb_early_handoff ... took N usecs" line is no trouble:
 # it says how long the quirk ran, about the same after SeaBIOS.)
 HANDOFF_TROUBLE = re.compile(r"handoff failed|HC died|not ready|halt failed|not halted|BIOS|error|fail", re.I)
-HANDOFF_CASES = [("q35", "usb-xhci"), ("pc", "usb-nec-xhci"), ("pc", "usb-ehci")]
+HANDOFF_CASES = [("q35", "usb-xhci"), ("pc", "usb-nec-xhci"), ("pc", "usb-ehci"), ("pc", "usb-ohci")]
+HANDOFF_HCD = {"ehci": r"ehci-pci .*: EHCI Host Controller", "ohci": r"ohci-pci .*: OHCI PCI host controller",
+               "xhci": r"xhci_hcd .*: xHCI Host Controller"}
 
 
 @pytest.fixture(scope="module")
@@ -230,7 +233,7 @@ def test_linux_takes_the_controller_over(generic_usb_boots, bios, seabios, case)
         if not b.ok:
             pytest.fail("boot under %s failed: %s" % (who, b.failure_text()), pytrace=False)
     dmesg = boot.report.sections.get("usb-dmesg", "")
-    hcd = r"ehci-pci .*: EHCI Host Controller" if "ehci" in case[1] else r"xhci_hcd .*: xHCI Host Controller"
+    hcd = HANDOFF_HCD[case[1].split("-")[-1]]
     assert re.search(hcd, dmesg), dmesg
     trouble = [l for l in dmesg.splitlines() if HANDOFF_TROUBLE.search(l)]
     ref_trouble = [l for l in ref.report.sections.get("usb-dmesg", "").splitlines() if HANDOFF_TROUBLE.search(l)]

@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: LGPL-3.0-or-later
 """USB mice behind INT 15h C2h: tests/payloads/mouse.S (the PS/2 mouse
 test's payload: every C2h function, a handler, HMP moves and clicks) with a
-`usb-mouse` on qemu-xhci and on piix3-usb-uhci. The packets the handler gets
+`usb-mouse` on qemu-xhci, piix3-usb-uhci and pci-ohci. The packets the handler gets
 must be the PS/2 packets the same moves give on the PS/2 mouse. SeaBIOS
 (which drives usb-mouse too) is the floor.
 
-On xHCI the machine has no i8042 (`i8042=off`): the keyboard the payload
-reads at the end is a usb-kbd on the same controller. On UHCI (one
+On xHCI and OHCI the machine has no i8042 (`i8042=off`): the keyboard the
+payload reads at the end is a usb-kbd on the same controller. On UHCI (one
 interrupt transfer per controller) the keyboard is the PS/2 one and the
 PS/2 mouse stays unused: QEMU sends moves to the pointing device the guest
 polls last.
@@ -26,6 +26,8 @@ SETUPS = {
     "xhci": ["-M", "pc,i8042=off", "-device", "qemu-xhci,id=usb0", "-device", "usb-mouse,bus=usb0.0",
              "-device", "usb-kbd,bus=usb0.0"],
     "uhci": ["-M", "pc", "-device", "piix3-usb-uhci,id=usb0", "-device", "usb-mouse,bus=usb0.0"],
+    "ohci": ["-M", "pc,i8042=off", "-device", "pci-ohci,id=usb0", "-device", "usb-mouse,bus=usb0.0",
+             "-device", "usb-kbd,bus=usb0.0"],
 }
 
 # Where SeaBIOS (1.16) departs with a USB mouse: id -> why. Its USB mouse
