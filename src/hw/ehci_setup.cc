@@ -105,7 +105,7 @@ u32 port_enable(EhciCtrl& c, const char* name, u32 port) {
 
 bool enumerate_port(EhciCtrl& c, u32 ctrl_flat, const char* name, u32 port) {
     if (!port_enable(c, name, port)) return false;
-    if (c.next_addr > 127) return false;
+    if (c.next_addr > usb::kMaxAddress) return false;
     UsbDevice* dp = usb_new_root_device(UsbHcKind::kEhci, ctrl_flat, c.bdf, u8(port), UsbSpeed::kHigh,
                                         usb_default_mps0(UsbSpeed::kHigh));
     if (!dp) return false;

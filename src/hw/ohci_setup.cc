@@ -79,13 +79,13 @@ u32 port_enable(OhciCtrl& c, const char* name, u32 port) {
     return st;
 }
 
-bool enumerate_port(OhciCtrl& c, u32 ctrl_flat, const char* name, u32 port) {
+bool enumerate_port(OhciCtrl& c, u32 ctrl_flat, const char* name, u32 port, UsbHubList& hubs) {
     u32 st = port_enable(c, name, port);
-    if (!st || c.next_addr > 127) return false;
+    if (!st || c.next_addr > usb::kMaxAddress) return false;
     UsbDevice* dp = usb_new_root_device(UsbHcKind::kOhci, ctrl_flat, c.bdf, u8(port),
                                         (st & kPortLsda) ? UsbSpeed::kLow : UsbSpeed::kFull, 8);
     if (!dp) return false;
-    return usb_address_and_enumerate(*dp, c.next_addr++, name, port);
+    return usb_address_and_enumerate(*dp, c.next_addr++, name, port, &hubs);
 }
 
 // An idle ED (skipped until a transfer aims it): head == tail == `td`.
@@ -139,7 +139,9 @@ void setup_one(const PciDevice& pd) {
     }
     dlog(1, "%s: %u ports\n", name, nports);
     int used = 0;
-    for (u32 p = 1; p <= nports && !c.broken; p++) used += enumerate_port(c, blk + kOffCtrl, name, p);
+    UsbHubList hubs{};
+    for (u32 p = 1; p <= nports && !c.broken; p++) used += enumerate_port(c, blk + kOffCtrl, name, p, hubs);
+    if (!c.broken) used += usb_scan_hubs_addressed(hubs, &c.next_addr, name);
     if (!used) {
         reset_hc(c, name);
         dlog(2, "%s: nothing to drive; reset\n", name);

@@ -102,7 +102,10 @@ u8 uhci_control(UsbDevice& d, const UsbSetup& s, u32 buf) {
     bool toggle = true;
     for (u32 off = 0; off < s.length; off += mps) {
         u32 l = min<u32>(mps, s.length - off);
-        set_td(c, n++, false, sp, token(d, in ? kPidIn : kPidOut, 0, toggle, l), buf + off);
+        // Short packet detect on IN: the controller stops at a short packet
+        // instead of going on to the next TD (the status stage, which then
+        // runs here).
+        set_td(c, n++, false, sp | (in ? kTdSpd : 0), token(d, in ? kPidIn : kPidOut, 0, toggle, l), buf + off);
         toggle = !toggle;
     }
     u32 status_tok = token(d, in && s.length ? kPidOut : kPidIn, 0, true, 0);
@@ -126,7 +129,9 @@ u8 uhci_transfer(UsbDevice& d, UsbPipe p, u32 buf, u32 len, u32* actual) {
     if (c.broken) return kCcTimeout;
     u32 mps = d.ep_mps[p] ? d.ep_mps[p] : 64;
     u8 pid = p == kPipeIn ? kPidIn : kPidOut;
-    u32 sp = speed_bits(d);
+    // IN: short packet detect, so that a short packet ends the chain there
+    // (the next TD would take the device's next data, a CSW say).
+    u32 sp = speed_bits(d) | (p == kPipeIn ? kTdSpd : 0);
     u32 off = 0;
     do {
         u32 n = 0;

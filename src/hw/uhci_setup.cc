@@ -58,15 +58,15 @@ u16 port_enable(UhciCtrl& c, const char* name, u32 port) {
     return inw(reg);
 }
 
-bool enumerate_port(UhciCtrl& c, u32 ctrl_flat, const char* name, u32 port) {
+bool enumerate_port(UhciCtrl& c, u32 ctrl_flat, const char* name, u32 port, UsbHubList& hubs) {
     u16 sc = port_enable(c, name, port);
-    if (!sc || c.next_addr > 127) return false;
+    if (!sc || c.next_addr > usb::kMaxAddress) return false;
     // EP0's max packet: 8 is enough for the first 8 bytes at either speed.
     UsbDevice* dp = usb_new_root_device(UsbHcKind::kUhci, ctrl_flat, c.bdf, u8(port),
                                         (sc & kPortLowSpeed) ? UsbSpeed::kLow : UsbSpeed::kFull, 8);
     if (!dp) return false;
     UsbDevice& d = *dp;
-    return usb_address_and_enumerate(d, c.next_addr++, name, port);
+    return usb_address_and_enumerate(d, c.next_addr++, name, port, &hubs);
 }
 
 void setup_one(const PciDevice& pd) {
@@ -104,7 +104,9 @@ void setup_one(const PciDevice& pd) {
     }
     dlog(1, "%s: at I/O %x\n", name, c.io);
     int used = 0;
-    for (u32 p = 1; p <= kNumPorts && !c.broken; p++) used += enumerate_port(c, blk + kOffCtrl, name, p);
+    UsbHubList hubs{};
+    for (u32 p = 1; p <= kNumPorts && !c.broken; p++) used += enumerate_port(c, blk + kOffCtrl, name, p, hubs);
+    if (!c.broken) used += usb_scan_hubs_addressed(hubs, &c.next_addr, name);
     if (!used) {
         reset_hc(c, name);
         dlog(2, "%s: nothing to drive; halted\n", name);

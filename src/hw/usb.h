@@ -37,6 +37,7 @@ constexpr u16 kHubPortReset = 4, kHubPortPower = 8, kHubCPortConnection = 16, kH
 constexpr u16 kHubStatConnection = 1u << 0, kHubStatEnable = 1u << 1, kHubStatReset = 1u << 4,
               kHubStatLowSpeed = 1u << 9, kHubStatHighSpeed = 1u << 10;
 constexpr u16 kHubChangeReset = 1u << 4;
+constexpr u8 kMaxAddress = 127;  // device addresses 1-127 (0: the default address)
 constexpr u32 kHubDescPorts = 2, kHubDescCharacteristics = 3, kHubDescMinLen = 7;
 constexpr u16 kHubTtThinkMask = 3u << 5;
 // Class requests: Bulk-Only Transport (interface), HID.

@@ -57,21 +57,35 @@ UsbDevice* usb_new_root_device(UsbHcKind kind, u32 hc, u16 bdf, u8 port, UsbSpee
     return &d;
 }
 
-bool usb_address_and_enumerate(UsbDevice& d, u8 addr, const char* name, u32 port) {
+bool usb_address_and_enumerate(UsbDevice& d, u8 addr, const char* name, u32 port, UsbHubList* hubs) {
+    char where[48];
+    if (d.depth) snformat(where, sizeof(where), "%s port %u route %x", name, port, d.route);
+    else snformat(where, sizeof(where), "%s port %u", name, port);
     UsbSetup s{usb::kDirOut | usb::kTypeStandard | usb::kRecipDevice, usb::kReqSetAddress, addr, 0, 0};
     if (usb_control(d, s, 0) != xhci::kCcSuccess) {
-        dlog(1, "%s port %u: SET_ADDRESS failed; skipped\n", name, port);
+        dlog(1, "%s: SET_ADDRESS failed; skipped\n", where);
         return false;
     }
     // USB 2.0 9.2.6.3: 2 ms SET_ADDRESS recovery, not waited for (docs/usb.md).
     d.addr = addr;
     d.slot = addr;  // what log lines call the device
     if (d.kind == UsbHcKind::kEhci) ehci_addressed(d);
-    char where[40];
-    snformat(where, sizeof(where), "%s port %u", name, port);
     UsbInterfaceInfo info;
     UsbEnumResult r = usb_enumerate(d, where, &info);
-    if (r == UsbEnumResult::kHub) dlog(1, "%s: hubs are driven on xHCI only; skipped\n", where);
+    if (r == UsbEnumResult::kHub) {
+        // Driven when the controller keeps a list (UHCI, OHCI); its ports
+        // are scanned after the root ports. A hub itself is nothing taken.
+        if (!hubs) {
+            dlog(1, "%s: hubs are not driven on this controller; skipped\n", where);
+            return false;
+        }
+        u8 ttt;
+        u8 nports = usb_hub_ports(d, where, &ttt);
+        UsbInterfaceInfo none = info;
+        none.in = none.out = UsbEndpointInfo{};  // the status change endpoint: ports are polled instead
+        if (nports && usb_configure(d, none)) usb_hub_add(*hubs, d, nports, where);
+        return false;
+    }
     return r == UsbEnumResult::kTaken;
 }
 

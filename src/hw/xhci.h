@@ -43,7 +43,7 @@ constexpr u8 kEpTypeBulkOut = 2, kEpTypeIntOut = 3, kEpTypeControl = 4, kEpTypeB
 constexpr u8 kEpStateHalted = 2;
 // Ring sizes (TRBs).
 constexpr u16 kCmdRingTrbs = 16, kEventRingTrbs = 64, kXferRingTrbs = 16;
-constexpr u8 kMaxSlots = 16, kMaxPorts = 32, kMaxScratchpads = 32, kMaxHubs = 8, kMaxDepth = 5;
+constexpr u8 kMaxSlots = 16, kMaxPorts = 32, kMaxScratchpads = 32;
 constexpr u32 kCmdTimeoutUs = 2000000, kXferTimeoutUs = 5000000;
 }  // namespace xhci
 

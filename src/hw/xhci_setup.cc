@@ -46,9 +46,7 @@ struct Hc {
     char name[16];
     u8 proto_offset[kMaxPorts + 1];  // first port of the protocol each port belongs to
     int used;                        // devices a class driver took
-    u32 hubs[kMaxHubs];              // flat UsbDevice of each hub found, to scan
-    u8 hub_ports[kMaxHubs];
-    int nhubs;
+    UsbHubList hubs;                 // hubs found, to scan
 };
 
 void ext_caps(Hc& h, u32 hcc) {
@@ -292,52 +290,15 @@ bool xhci_configure(UsbDevice& d, const UsbInterfaceInfo& info, u8 hub_ports, u8
 
 namespace {
 
-u8 hub_request(UsbDevice& hub, u8 request, u16 feature, u8 port) {
-    UsbSetup s{usb::kDirOut | usb::kTypeClass | usb::kRecipOther, request, feature, port, 0};
-    return usb_control(hub, s, 0);
-}
-
-// GET_STATUS of a hub port: wPortStatus | wPortChange << 16 (0 on failure).
-u32 hub_port_status(UsbDevice& hub, u8 port) {
-    alignas(4) u32 st = 0;
-    UsbSetup s{usb::kDirIn | usb::kTypeClass | usb::kRecipOther, usb::kReqGetStatus, 0, port, 4};
-    if (usb_control(hub, s, u32(reinterpret_cast<uintptr_t>(&st))) != kCcSuccess) return 0;
-    return st;
-}
-
 // A hub found by enumerate(): its descriptor, the slot context's hub
 // fields; its ports are scanned later (scan_hub), not from here.
-bool hub_attach(Hc& h, UsbDevice& d, const UsbInterfaceInfo& info) {
-    if (d.speed == UsbSpeed::kSuper) {
-        dlog(1, "%s port %u route %x: USB 3 hub: not supported; skipped\n", h.name, d.port, d.route);
-        return false;
-    }
-    if (d.depth >= kMaxDepth || h.nhubs >= kMaxHubs) {
-        dlog(1, "%s port %u route %x: hub too deep or too many hubs; skipped\n", h.name, d.port, d.route);
-        return false;
-    }
-    alignas(4) u8 desc[16] = {};
-    UsbSetup s{usb::kDirIn | usb::kTypeClass | usb::kRecipDevice, usb::kReqGetDescriptor, u16(usb::kDescHub << 8), 0,
-               sizeof(desc)};
-    if (usb_control(d, s, u32(reinterpret_cast<uintptr_t>(desc))) != kCcSuccess || desc[0] < usb::kHubDescMinLen ||
-        desc[1] != usb::kDescHub) {
-        dlog(1, "%s port %u route %x: no hub descriptor; skipped\n", h.name, d.port, d.route);
-        return false;
-    }
-    u8 nports = desc[usb::kHubDescPorts];
-    if (!nports) {
-        dlog(1, "%s port %u route %x: hub with no ports; skipped\n", h.name, d.port, d.route);
-        return false;
-    }
-    if (nports > 15) nports = 15;  // what a route string nibble can name
-    u8 ttt = d.speed == UsbSpeed::kHigh ? u8((desc[usb::kHubDescCharacteristics] & usb::kHubTtThinkMask) >> 5) : 0;
+bool hub_attach(Hc& h, UsbDevice& d, const UsbInterfaceInfo& info, const char* where) {
+    u8 ttt;
+    u8 nports = usb_hub_ports(d, where, &ttt);
+    if (!nports) return false;
     UsbInterfaceInfo none = info;
     none.in = none.out = UsbEndpointInfo{};  // the status change endpoint: ports are polled instead
-    if (!usb_configure(d, none, nports, ttt)) return false;
-    h.hubs[h.nhubs] = u32(reinterpret_cast<uintptr_t>(&d));
-    h.hub_ports[h.nhubs++] = nports;
-    dlog(2, "%s port %u route %x: hub, %u ports\n", h.name, d.port, d.route, nports);
-    return true;
+    return usb_configure(d, none, nports, ttt) && usb_hub_add(h.hubs, d, nports, where);
 }
 
 // The device at `a`: address, then the generic enumeration; a hub goes on
@@ -350,44 +311,25 @@ bool enumerate(Hc& h, const Attach& a) {
     snformat(where, sizeof(where), "%s port %u route %x", h.name, a.root_port, a.route);
     UsbInterfaceInfo info;
     UsbEnumResult r = usb_enumerate(d, where, &info);
-    if (r == UsbEnumResult::kHub) return hub_attach(h, d, info);
+    if (r == UsbEnumResult::kHub) return hub_attach(h, d, info, where);
     return r == UsbEnumResult::kTaken;
 }
 
-// Resets hub port `port` (polled: the reset's end); false if nothing usable.
-bool hub_port_reset(Hc& h, UsbDevice& hub, u8 port, u32* status) {
-    if (hub_request(hub, usb::kReqSetFeature, usb::kHubPortReset, port) != kCcSuccess) return false;
-    u32 st = 0;
-    bool done = hba_wait(kPortResetTimeoutUs, [&] {
-        st = hub_port_status(hub, port);
-        return (st >> 16) & usb::kHubChangeReset && !(st & usb::kHubStatReset);
-    });
-    hub_request(hub, usb::kReqClearFeature, usb::kHubCPortReset, port);
-    if (!done || !(st & usb::kHubStatEnable)) {
-        dlog(1, "%s port %u route %x: hub port %u: reset does not complete (status %x); skipped\n", h.name, hub.port,
-             hub.route, port, st);
-        return false;
-    }
-    *status = st;
-    return true;
-}
-
 void scan_hub(Hc& h, int i) {
-    UsbDevice& hub = *flat<UsbDevice>(h.hubs[i]);
-    for (u8 p = 1; p <= h.hub_ports[i]; p++) hub_request(hub, usb::kReqSetFeature, usb::kHubPortPower, p);
+    UsbDevice& hub = *flat<UsbDevice>(h.hubs.hub[i]);
+    char where[48];
+    snformat(where, sizeof(where), "%s port %u route %x", h.name, hub.port, hub.route);
+    usb_hub_power(hub, h.hubs.ports[i]);
     bool used = false;
-    for (u8 p = 1; p <= h.hub_ports[i] && !h.c->broken; p++) {
-        u32 st = hub_port_status(hub, p);
-        if (!(st & usb::kHubStatConnection)) continue;
-        hub_request(hub, usb::kReqClearFeature, usb::kHubCPortConnection, p);
-        if (!hub_port_reset(h, hub, p, &st)) continue;
+    for (u8 p = 1; p <= h.hubs.ports[i] && !h.c->broken; p++) {
+        u32 st = usb_hub_port_attach(hub, p, where);
+        if (!st) continue;
         Attach a{};
         a.root_port = hub.port;
         a.path_port = hub.path_port;
         a.depth = u8(hub.depth + 1);
         a.route = hub.route | u32(p) << (4 * hub.depth);
-        a.speed = (st & usb::kHubStatLowSpeed) ? UsbSpeed::kLow : (st & usb::kHubStatHighSpeed) ? UsbSpeed::kHigh
-                                                                                            : UsbSpeed::kFull;
+        a.speed = usb_hub_port_speed(st);
         a.tt_slot = hub.tt_slot;
         a.tt_port = hub.tt_port;
         if (hub.speed == UsbSpeed::kHigh && a.speed != UsbSpeed::kHigh) {
@@ -436,7 +378,7 @@ void setup_one(const PciDevice& pd) {
          c.max_slots, c.ctx_size);
     for (u32 port = 1; port <= c.nports && !c.broken; port++) enumerate_root_port(h, port);
     // Hubs found meanwhile, and hubs found on them (appended as they come).
-    for (int i = 0; i < h.nhubs && !c.broken; i++) scan_hub(h, i);
+    for (int i = 0; i < h.hubs.n && !c.broken; i++) scan_hub(h, i);
     if (!h.used) {
         // Nothing of ours on it: the OS finds it halted and reset.
         halt_and_reset(h);

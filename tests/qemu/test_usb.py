@@ -242,18 +242,34 @@ def test_linux_takes_the_controller_over(generic_usb_boots, bios, seabios, case)
 
 
 # ---- hubs ---------------------------------------------------------------------
-def test_boot_through_nested_hubs_with_bootindex(bios, tmp_path):
-    """A usb-hub on the xHCI, a second hub on its port 2; disks on the
+# Controllers for the hub tests: machine, the controller's -device lines
+# (the bus is usb0). ICH9 EHCI with its three UHCI companions: QEMU's
+# usb-hub is a full-speed hub, so the EHCI hands its port to a companion,
+# whose driver then drives the hub.
+HUB_HCS = {
+    "xhci": ("pc", ["-device", "qemu-xhci,id=usb0"]),
+    "uhci": ("pc", ["-device", "piix3-usb-uhci,id=usb0"]),
+    "ohci": ("pc", ["-device", "pci-ohci,id=usb0"]),
+    "ich9-ehci": ("q35", ["-device", "ich9-usb-ehci1,id=usb0,addr=1d.7,multifunction=on",
+                          "-device", "ich9-usb-uhci1,masterbus=usb0.0,firstport=0,addr=1d.0,multifunction=on",
+                          "-device", "ich9-usb-uhci2,masterbus=usb0.0,firstport=2,addr=1d.1",
+                          "-device", "ich9-usb-uhci3,masterbus=usb0.0,firstport=4,addr=1d.2"]),
+}
+
+
+@pytest.mark.parametrize("hc", ["xhci", "uhci", "ohci"])
+def test_boot_through_nested_hubs_with_bootindex(bios, tmp_path, hc):
+    """A usb-hub on the controller, a second hub on its port 2; disks on the
     first hub's port 1 and the second hub's port 3. bootindex picks the
     deeper one (its bootorder path names both hubs); both are registered."""
-    args = ["-device", "qemu-xhci,id=usb0",
+    args = HUB_HCS[hc][1] + [
             "-device", "usb-hub,bus=usb0.0,port=1,id=hub1",
             "-device", "usb-hub,bus=usb0.0,port=1.2,id=hub2"]
     args += ["-drive", "file=%s,format=raw,if=none,id=u0,snapshot=on" % sector(tmp_path, "BOOTED-HUB1"),
              "-device", "usb-storage,drive=u0,bus=usb0.0,port=1.1"]
     args += ["-drive", "file=%s,format=raw,if=none,id=u1,snapshot=on" % sector(tmp_path, "BOOTED-HUB2"),
              "-device", "usb-storage,drive=u1,bus=usb0.0,port=1.2.3,bootindex=0"]
-    vm = Qemu(bios=bios, name="usb-hubs", args=["-M", "q35", "-m", "64M", "-nic", "none"] + args)
+    vm = Qemu(bios=bios, name="usb-hubs-" + hc, args=["-M", "q35", "-m", "64M", "-nic", "none"] + args)
     with vm:
         vm.wait_serial(r"BOOTED-HUB\d", timeout=60)
         text, log = vm.serial_text(), vm.debug_text()
@@ -265,13 +281,15 @@ def test_boot_through_nested_hubs_with_bootindex(bios, tmp_path):
 
 
 @pytest.mark.parametrize("which", ["reef", "seabios"])
-def test_disk_behind_a_hub_boots(bios, tmp_path, which):
+@pytest.mark.parametrize("hc", sorted(HUB_HCS))
+def test_disk_behind_a_hub_boots(bios, tmp_path, hc, which):
     """A disk on port 4 of a usb-hub on root port 2 boots, under both
     firmwares (SeaBIOS as the floor)."""
-    args = ["-device", "qemu-xhci,id=usb0", "-device", "usb-hub,bus=usb0.0,port=2"]
+    machine, args = HUB_HCS[hc]
+    args = args + ["-device", "usb-hub,bus=usb0.0,port=2"]
     args += ["-drive", "file=%s,format=raw,if=none,id=u0,snapshot=on" % sector(tmp_path, "BOOTED-BEHIND-HUB"),
              "-device", "usb-storage,drive=u0,bus=usb0.0,port=2.4"]
-    vm = Qemu(bios=bios if which == "reef" else SEABIOS, name="usb-hub-" + which,
-              args=["-M", "pc", "-m", "64M", "-nic", "none"] + args)
+    vm = Qemu(bios=bios if which == "reef" else SEABIOS, name="usb-hub-%s-%s" % (hc, which),
+              args=["-M", machine, "-m", "64M", "-nic", "none"] + args)
     with vm:
         vm.wait_serial(r"BOOTED-BEHIND-HUB", timeout=60)
