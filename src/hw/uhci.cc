@@ -170,16 +170,15 @@ void uhci_recover(UsbDevice& d, UsbPipe p) {
 
 bool uhci_poll_in(UsbDevice& d, u32 buf, u32 len) {
     UhciCtrl& c = *flat<UhciCtrl>(d.hc);
-    u32 me = u32(reinterpret_cast<uintptr_t>(&d));
-    if (c.broken || (c.int_dev && c.int_dev != me)) return false;
-    c.int_dev = me;
-    UhciTd& t = *flat<UhciTd>(c.int_td);
+    if (c.broken) return false;
+    u32 page = u32(reinterpret_cast<uintptr_t>(&d)) - kUsbDevStructOffset;
+    UhciTd& t = *flat<UhciTd>(page + kUhciDevIntTd);
     if (!d.poll_armed) {
         t.link = kLinkTerminate;
         t.token = token(d, kPidIn, d.ep_addr[kPipeIn], d.toggle[kPipeIn], len);
         t.buf = buf;
         __atomic_store_n(&t.status, speed_bits(d) | kTdActive | kTdCerr3, __ATOMIC_RELEASE);
-        __atomic_store_n(&flat<UhciQh>(c.int_qh)->element, c.int_td, __ATOMIC_RELEASE);
+        __atomic_store_n(&flat<UhciQh>(page + kUhciDevIntQh)->element, page + kUhciDevIntTd, __ATOMIC_RELEASE);
         d.poll_armed = true;
         return false;
     }

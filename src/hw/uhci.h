@@ -57,10 +57,15 @@ struct UhciCtrl {
     u32 qh;      // flat: the one queue head
     u32 tds;     // flat: kTdPool TDs
     u32 setup;   // flat: 8 bytes for SETUP packets
-    // Interrupt-in polling (one device per controller): its own queue head
-    // after the other one, and one TD.
-    u32 int_qh, int_td, int_dev;
+    // Interrupt-in polling: an empty queue head after the other one, then
+    // one queue head per interrupt pipe (each device's, in its page),
+    // linked in the order configured.
+    u32 int_qh, int_tail;
 };
+
+// Per device with an interrupt-in pipe (in its DMA page, before the
+// UsbDevice): its queue head and its one TD.
+constexpr u32 kUhciDevIntQh = 0x000, kUhciDevIntTd = 0x020;
 
 // ---- 32-bit runtime (uhci.cc): the UHCI side of usb_hc.h ----------------
 u8 uhci_control(UsbDevice& d, const UsbSetup& s, u32 buf);

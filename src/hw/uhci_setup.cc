@@ -20,7 +20,7 @@ namespace {
 
 constexpr u32 kPage = 4096;
 constexpr u32 kBlockSize = 3 * kPage;
-constexpr u32 kOffCtrl = 0x1000, kOffQh = 0x1040, kOffSetup = 0x1060, kOffIntQh = 0x1080, kOffIntTd = 0x10A0,
+constexpr u32 kOffCtrl = 0x1000, kOffQh = 0x1040, kOffSetup = 0x1060, kOffIntQh = 0x1080,
               kOffTds = 0x1100;
 static_assert(kOffTds + kTdPool * sizeof(UhciTd) <= kBlockSize);
 constexpr u8 kBarIo = 4;
@@ -84,8 +84,7 @@ void setup_one(const PciDevice& pd) {
     c.qh = blk + kOffQh;
     c.tds = blk + kOffTds;
     c.setup = blk + kOffSetup;
-    c.int_qh = blk + kOffIntQh;
-    c.int_td = blk + kOffIntTd;
+    c.int_qh = c.int_tail = blk + kOffIntQh;
     if (!reset_hc(c, name)) return;
     UhciQh& iqh = *flat<UhciQh>(c.int_qh);
     iqh.link = iqh.element = kLinkTerminate;
@@ -128,6 +127,13 @@ bool uhci_configure(UsbDevice& d, const UsbInterfaceInfo& info) {
         d.ep_addr[p] = e.addr;
         d.ep_mps[p] = e.mps;
         d.toggle[p] = 0;
+        if (p != kPipeIn || e.type != usb::kEpInterrupt) continue;
+        // The pipe's own queue head, appended to the interrupt chain.
+        UhciCtrl& c = *flat<UhciCtrl>(d.hc);
+        u32 qh = u32(reinterpret_cast<uintptr_t>(&d)) - kUsbDevStructOffset + kUhciDevIntQh;
+        flat<UhciQh>(qh)->link = flat<UhciQh>(qh)->element = kLinkTerminate;
+        __atomic_store_n(&flat<UhciQh>(c.int_tail)->link, qh | kLinkQh, __ATOMIC_RELEASE);
+        c.int_tail = qh;
     }
     return true;
 }

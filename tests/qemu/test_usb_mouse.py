@@ -5,11 +5,11 @@ test's payload: every C2h function, a handler, HMP moves and clicks) with a
 must be the PS/2 packets the same moves give on the PS/2 mouse. SeaBIOS
 (which drives usb-mouse too) is the floor.
 
-On xHCI and OHCI the machine has no i8042 (`i8042=off`): the keyboard the
-payload reads at the end is a usb-kbd on the same controller. On UHCI (one
-interrupt transfer per controller) the keyboard is the PS/2 one and the
-PS/2 mouse stays unused: QEMU sends moves to the pointing device the guest
-polls last.
+The machine has no i8042 (`i8042=off`): the keyboard the payload reads at
+the end is a usb-kbd on the same controller. In "uhci-hub" a usb-kbd, a
+usb-tablet and the usb-mouse share UHCI's two ports (QEMU adds a hub); the
+PS/2 keyboard types the last key there, and the mouse gets the moves (one
+USB pointing device is driven, the first found: the tablet is skipped).
 """
 import os
 import re
@@ -25,7 +25,11 @@ from reefqemu import assert_done_and_exit, assert_no_other_failures, assert_repo
 SETUPS = {
     "xhci": ["-M", "pc,i8042=off", "-device", "qemu-xhci,id=usb0", "-device", "usb-mouse,bus=usb0.0",
              "-device", "usb-kbd,bus=usb0.0"],
-    "uhci": ["-M", "pc", "-device", "piix3-usb-uhci,id=usb0", "-device", "usb-mouse,bus=usb0.0"],
+    "uhci": ["-M", "pc,i8042=off", "-device", "piix3-usb-uhci,id=usb0", "-device", "usb-mouse,bus=usb0.0",
+             "-device", "usb-kbd,bus=usb0.0"],
+    # Three devices on UHCI's two ports: QEMU puts a usb-hub on the second.
+    "uhci-hub": ["-M", "pc", "-device", "piix3-usb-uhci,id=usb0", "-device", "usb-kbd,bus=usb0.0",
+                 "-device", "usb-mouse,bus=usb0.0", "-device", "usb-tablet,bus=usb0.0"],
     "ohci": ["-M", "pc,i8042=off", "-device", "pci-ohci,id=usb0", "-device", "usb-mouse,bus=usb0.0",
              "-device", "usb-kbd,bus=usb0.0"],
 }
