@@ -46,6 +46,21 @@ void emit(u8 code, bool release, u8* out, u8* n, u8 max) {
 }
 }  // namespace
 
+u8 hid_repeat_key(const u8* prev, const u8* cur, u8 held) {
+    if (has(cur, kHidErrorRollOver)) return held;
+    u8 newest = 0;
+    for (u32 i = 2; i < kHidBootReportLen; i++)
+        if (cur[i] && !has(prev, cur[i]) && usage_code(cur[i])) newest = cur[i];
+    if (newest) return newest;
+    return held && has(cur, held) ? held : 0;
+}
+
+bool hid_make_code(u8 usage, u8* out, u8* n, u8 max) {
+    u8 start = *n;
+    emit(usage_code(usage), false, out, n, max);
+    return *n != start;
+}
+
 bool hid_report_to_scancodes(const u8* prev, const u8* cur, u8* out, u8* n, u8 max) {
     u8 start = *n;
     if (has(cur, kHidErrorRollOver)) return false;

@@ -21,7 +21,14 @@ struct UsbKbdState {
     u8 last[kMaxKbds][kHidBootReportLen];
     u8 codes[kMaxCodes];             // scan code bytes, set 1, for INT 16h to process
     u8 ncodes;
+    // Typematic repeat: the key pressed last, while held (0: none), and the
+    // BDA tick count at which it repeats next.
+    u8 held[kMaxKbds];
+    u32 repeat_at[kMaxKbds];
 };
+// Typematic timing in 18.2 Hz ticks: the PS/2 keyboard's defaults, 500 ms
+// before the first repeat and about 10 repeats a second.
+constexpr u32 kKbdRepeatDelayTicks = 9, kKbdRepeatTicks = 2;
 
 // A USB mouse or tablet behind INT 15h C2h (svc/mouse.h, MouseBackend::kUsb):
 // the device, its report layout, the PS/2 state C2h's commands set (the
@@ -43,6 +50,13 @@ constexpr u8 kUsbMouseDefaultRate = 100, kUsbMouseDefaultResolution = 2;
 // fit are dropped. A report with ErrorRollOver (usage 01h) changes
 // nothing. Returns false when nothing was appended.
 bool hid_report_to_scancodes(const u8* prev, const u8* cur, u8* out, u8* n, u8 max);
+
+// The key that goes on repeating after the change from `prev` to `cur`: the
+// last usage newly down in `cur`; else `held` if it is still down; else 0.
+u8 hid_repeat_key(const u8* prev, const u8* cur, u8 held);
+// Appends `usage`'s make code (E0-prefixed where the key is) to
+// out[*n..max); false when it has none or it does not fit.
+bool hid_make_code(u8 usage, u8* out, u8* n, u8 max);
 
 // 32-bit runtime: polls each USB keyboard once, appending what changed
 // to codes[] (c32_usb_kbd_poll, through call32 from INT 16h).

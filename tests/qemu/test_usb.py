@@ -202,6 +202,30 @@ def test_usb_keyboard_types_into_int16(bios, tmp_path, machine, hc, which):
     assert keys == ["1E61", "3042", "0231", "2E03", "1C0D"], text
 
 
+@pytest.mark.parametrize("which", ["reef", "seabios"])
+def test_usb_key_held_repeats(bios, tmp_path, which):
+    """A usb-kbd key held for 1.5 s (HMP sendkey's hold time) repeats after
+    the typematic delay, as a PS/2 keyboard's would (the device itself sends
+    one report). SeaBIOS repeats too: the floor."""
+    d = tmp_path / "echo"
+    d.mkdir()
+    img = build_sector(str(d), KEY_ECHO)
+    args = disk_args(img, "ide", "pc") + ["-device", "qemu-xhci,id=usb0", "-device", "usb-kbd,bus=usb0.0"]
+    vm = Qemu(bios=bios if which == "reef" else SEABIOS, name="usb-kbd-repeat-" + which,
+              args=["-M", "pc,i8042=off", "-m", "64M", "-nic", "none"] + args)
+    with vm:
+        vm.wait_serial(r"READY", timeout=60)
+        vm.sendkey("a 1500")
+        time.sleep(2.0)
+        vm.sendkey("ret")
+        vm.wait_serial(r"DONE", timeout=20)
+        text = vm.serial_text()
+    keys = text.split("READY", 1)[1].split("DONE")[0].split()
+    assert keys[-1] == "1C0D" and set(keys[:-1]) == {"1E61"}, text
+    # 1.5 s held: the first key, then about 10 a second after 0.5 s.
+    assert 4 <= len(keys) - 1 <= 25, keys
+
+
 # ---- hand-off: Linux takes the controller over -------------------------------
 # Debian's cloud kernel has no USB; the generic kernel's image loads
 # usbcore, xhci-pci and ehci-pci (scripts/mkgrubimage.sh), and its report

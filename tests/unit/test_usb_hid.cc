@@ -43,3 +43,29 @@ TEST(UsbHid, RolloverUnknownUsagesAndAFullBuffer) {
     // Only one byte of room: the E0-prefixed key does not fit, the next one does.
     EXPECT_EQ(codes(kNone, {0, 0, 0x52, 0x04, 0, 0, 0, 0}, 1), (std::vector<u8>{0x1E}));
 }
+
+TEST(UsbHid, RepeatKeyIsTheNewestHeldKey) {
+    const u8 a[8] = {0, 0, 0x04, 0, 0, 0, 0, 0}, ab[8] = {0, 0, 0x04, 0x05, 0, 0, 0, 0},
+             b[8] = {0, 0, 0x05, 0, 0, 0, 0, 0}, none[8] = {}, shift_a[8] = {0x02, 0, 0x04, 0, 0, 0, 0, 0},
+             roll[8] = {0, 0, 1, 1, 1, 1, 1, 1};
+    EXPECT_EQ(hid_repeat_key(none, a, 0), 0x04);
+    EXPECT_EQ(hid_repeat_key(a, ab, 0x04), 0x05);     // b pressed while a is down
+    EXPECT_EQ(hid_repeat_key(ab, a, 0x05), 0);        // b released: nothing repeats
+    EXPECT_EQ(hid_repeat_key(ab, b, 0x05), 0x05);     // a released: b goes on
+    EXPECT_EQ(hid_repeat_key(a, shift_a, 0x04), 0x04); // a modifier changes nothing
+    EXPECT_EQ(hid_repeat_key(a, none, 0x04), 0);
+    EXPECT_EQ(hid_repeat_key(a, roll, 0x04), 0x04);   // ErrorRollOver: keep what was
+}
+
+TEST(UsbHid, MakeCodes) {
+    u8 out[4] = {};
+    u8 n = 0;
+    EXPECT_TRUE(hid_make_code(0x04, out, &n, 4));  // a
+    EXPECT_TRUE(hid_make_code(0x52, out, &n, 4));  // up arrow: E0 48
+    EXPECT_EQ(n, 3);
+    EXPECT_EQ(out[0], 0x1E);
+    EXPECT_EQ(out[1], 0xE0);
+    EXPECT_EQ(out[2], 0x48);
+    EXPECT_FALSE(hid_make_code(0x52, out, &n, 4));  // no room for two bytes
+    EXPECT_FALSE(hid_make_code(0x00, out, &n, 4));  // no key
+}
