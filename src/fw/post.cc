@@ -12,6 +12,7 @@
 #include "fw/memmap.h"
 #include "fw/optionrom.h"
 #include "fw/pci.h"
+#include "fw/pmm.h"
 #include "fw/platform.h"
 #include "svc/pcibios.h"
 #include "fw/selftest.h"
@@ -159,6 +160,7 @@ extern "C" [[noreturn]] void post_main() {
     smbios_setup();
 
     post_phase("vga");
+    pmm_setup();
     u32 rom_end = vga_rom_setup();
     // The banner first on screen, then what other option ROMs print.
     screen_banner();
@@ -199,6 +201,7 @@ extern "C" [[noreturn]] void post_main() {
     post_phase("boot");
     boot_config();
     bootmenu_setup();
+    pmm_finalize();
     malloc_finalize();
     shadow_lock(rom_end);
     RT(g_post_done) = 1;
