@@ -70,10 +70,7 @@ u32 Pmm::allocate(u32 paragraphs, u32 handle, u16 flags) {
         dlog(1, "pmm: allocate: 0x%x paragraphs is more than there is\n", paragraphs);
         return pmm::kFailed;
     }
-    if (handle == pmm::kInvalidHandle) {
-        dlog(1, "pmm: allocate: handle 0x%x is not a valid handle (0: none)\n", handle);
-        return pmm::kFailed;
-    }
+    if (handle == pmm::kAnonymousToo) handle = pmm::kAnonymous;
     if (handle != pmm::kAnonymous && find(handle)) {
         dlog(1, "pmm: allocate: handle 0x%x is in use; refused\n", handle);
         return pmm::kFailed;
@@ -105,7 +102,7 @@ u32 Pmm::allocate(u32 paragraphs, u32 handle, u16 flags) {
 
 u32 Pmm::find(u32 handle) const {
     if (finished_) return pmm::kNotSupported;
-    if (handle == pmm::kAnonymous || handle == pmm::kInvalidHandle) return pmm::kFailed;
+    if (handle == pmm::kAnonymous || handle == pmm::kAnonymousToo) return pmm::kFailed;
     for (int i = 0; i < count_; i++)
         if (blocks_[i].handle == handle) return blocks_[i].addr;
     return pmm::kFailed;

@@ -33,9 +33,11 @@ constexpr u32 kOk = 0;                    // pmmDeallocate: freed
 constexpr u32 kDeallocateFailed = 1;      // pmmDeallocate: not a PMM block
 constexpr u32 kNotSupported = 0xFFFFFFFF;  // unknown function; every call once POST is over
 
-// Handles.
-constexpr u32 kAnonymous = 0;              // no handle: pmmFind cannot find the block
-constexpr u32 kInvalidHandle = 0xFFFFFFFF;  // refused by pmmAllocate, never found
+// Handles: both of these mean "no handle" (pmmFind cannot find the block).
+// FFFFFFFFh is what SeaVGABIOS passes (its "anonymous handle"), 0 what
+// other callers use; neither is ever found.
+constexpr u32 kAnonymous = 0;
+constexpr u32 kAnonymousToo = 0xFFFFFFFF;
 
 // pmmAllocate flags.
 constexpr u16 kFlagConventional = 1 << 0;  // below 1 MiB

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 // The POST Memory Manager's logic (src/fw/pmm.cc) on the POST allocator
 // over a fake QEMU pc memory map: the memory types and their zones,
-// handles (anonymous, duplicates, invalid), find, deallocate, size
+// handles (two kinds of anonymous, duplicates), find, deallocate, size
 // queries, alignment, permanent blocks and what the e820 map says after
 // POST, the stack-argument dispatcher and every kind of bad input.
 #include <gtest/gtest.h>
@@ -120,11 +120,12 @@ TEST_F(PmmTest, HandlesFindAndDuplicates) {
     EXPECT_NE(pmm.allocate(0x10, pmm::kAnonymous, pmm::kFlagExtended), 0u);
     EXPECT_NE(pmm.allocate(0x10, pmm::kAnonymous, pmm::kFlagExtended), 0u);
     EXPECT_EQ(pmm.find(pmm::kAnonymous), 0u);
-    // FFFFFFFFh is no handle.
+    // FFFFFFFFh is no handle either (SeaVGABIOS's "anonymous handle").
     clear_log();
-    EXPECT_EQ(pmm.allocate(0x10, pmm::kInvalidHandle, pmm::kFlagExtended), 0u);
-    EXPECT_EQ(errors(), 1);
-    EXPECT_EQ(pmm.find(pmm::kInvalidHandle), 0u);
+    EXPECT_NE(pmm.allocate(0x10, pmm::kAnonymousToo, pmm::kFlagConventional), 0u);
+    EXPECT_NE(pmm.allocate(0x10, pmm::kAnonymousToo, pmm::kFlagConventional), 0u);
+    EXPECT_EQ(errors(), 0);
+    EXPECT_EQ(pmm.find(pmm::kAnonymousToo), 0u);
 }
 
 TEST_F(PmmTest, DeallocateFreesAndForgetsTheHandle) {
@@ -282,4 +283,21 @@ TEST_F(PmmTest, CallReadsTheCallersStack) {
         EXPECT_EQ(errors(), 1);
         EXPECT_TRUE(log_contains("unknown function"));
     }
+}
+
+TEST_F(PmmTest, SmallPermanentConventionalBlocksFitInTheEbdaFirst) {
+    // Firmware's layout: the EBDA's fields take its first 256 bytes.
+    z.ebda_bytes = 256;
+    alloc.init(z, &map, &ebda);
+    pmm.init(&alloc);
+    // SeaVGABIOS's request: 512 bytes, permanent, "anonymous handle".
+    u32 a = pmm.allocate(0x20, pmm::kAnonymousToo, pmm::kFlagConventional | pmm::kFlagPermanent);
+    EXPECT_EQ(a, kConvEnd - 0x200);
+    EXPECT_EQ(ebda.moves, 0);
+    // The next one does not fit in the KiB any more: the EBDA moves 1 KiB.
+    u32 b = pmm.allocate(0x20, pmm::kAnonymous, pmm::kFlagConventional | pmm::kFlagPermanent);
+    EXPECT_EQ(b, kConvEnd - 0x400);
+    EXPECT_EQ(ebda.moves, 1);
+    EXPECT_EQ(ebda.to, kConvEnd - 0x800);
+    EXPECT_EQ(errors(), 0);
 }
