@@ -197,6 +197,7 @@ extern "C" [[noreturn]] void post_main() {
     if (CONFIG_USB_UHCI) uhci_setup();
     block_finish_setup();
     optionrom_connect_disks();
+    block_order_boot_list();
 
     post_phase("boot");
     boot_config();
