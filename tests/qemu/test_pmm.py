@@ -16,13 +16,14 @@
 * iPXE (the e1000's ROM, Debian's ipxe-qemu) prints PMM+xxxxxxxx+xxxxxxxx in
   its banner: it found PMM and got its two blocks; SeaVGABIOS gets its
   permanent stack, and conventional memory stays 639 KiB.
+* Built without CONFIG_PMM there is no $PMM to find.
 """
 import os
 import re
 
 import pytest
 
-from reefqemu import REEF_BIOS, SEABIOS, Qemu, build_payload, build_sector
+from reefqemu import REEF_BIOS, SEABIOS, Qemu, build_payload, build_sector, build_variant
 import vgascreen
 
 ROM_NAME = "genroms/pmmtest.bin"
@@ -275,3 +276,17 @@ def test_ipxe_finds_pmm(tmp_path, which):
         # fits in the EBDA: the OS still gets 639 KiB.
         assert re.search(r"VGA stack allocated at 9fe00", log), log
         assert re.search(r"AFTER INT12 0000027F", serial), serial
+
+
+def test_no_pmm_without_the_option(tmp_path):
+    bios = build_variant("no-pmm", ["CONFIG_PMM=n"])
+    rom = pmm_rom(tmp_path)
+    disk = build_sector(tmp_path, AFTER_POST_SECTOR % {"call_entry": 0})
+    vm = Qemu(bios=bios, name="pmm-off", args=[
+        "-M", "pc", "-m", "128M", "-nic", "none", "-fw_cfg", "name=%s,file=%s" % (ROM_NAME, rom),
+        "-drive", "file=%s,format=raw,if=ide" % disk])
+    with vm:
+        vm.wait_serial(r"AFTER DONE", timeout=60)
+    serial = vm.serial_text()
+    assert "PMMTEST FAIL found" in serial and "PMMTEST DONE 1" in serial, serial
+    assert "AFTER PMM-GONE" in serial, serial
