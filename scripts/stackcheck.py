@@ -40,6 +40,9 @@ INDIRECT = {
     # drains through its `drain` (void (*)(FormatSink&)).
     r"reef::\{anonymous\}::drain_putc\(": [r"\(void\*, char\)$"],
     r"reef::FormatSink::drain_full\(": [r"\(reef::FormatSink&\)$"],
+    # fw/malloc.cc: a low-zone block moves the EBDA through the platform's
+    # LowMemHost (the POST allocator on the runtime 32-bit stack: $PMM).
+    r"reef::Allocator::alloc\(": [r"::move_ebda\("],
 }
 
 # The 16-bit handlers that hardware IRQs enter (src/entry16.S, the IVT).

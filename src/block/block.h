@@ -34,6 +34,7 @@ struct BootEntry {
     RtPtr<Drive> drive;   // kFloppy, kHd, kCdrom
     u16 vec_seg, vec_off; // kBev, kBcv
     char desc[30];        // what the boot menu and the log call it
+    u8 bios_drive;        // kBcv: the INT 13h drive number its ROM hooked
 };
 
 struct BootList {
@@ -83,17 +84,23 @@ const char* boot_kind_text(BootKind k);
 // POST: a driver hands over a drive it found; `prio` orders the boot list
 // among entries of the same kind (0 first). Returns false if the map is full.
 bool block_register(Drive* d, const char* desc);
-// POST: an option ROM's boot vector (kBev; kBcv) as a boot entry. False
-// if the boot list is full.
-bool block_register_vector(BootKind kind, u16 seg, u16 off, const char* desc);
+// POST: an option ROM's boot vector (kBev; kBcv) as a boot entry; for a
+// kBcv, `bios_drive` is the INT 13h drive its BCV hooked. False if the
+// boot list is full.
+bool block_register_vector(BootKind kind, u16 seg, u16 off, const char* desc, u8 bios_drive = 0);
 // POST: fills a hard disk of `sectors` behind the PCI function `bdf` that
 // EDD reports with interface type `iface` (8 characters, space padded:
 // "SCSI    ", "SATA    ") and an LBA-translated geometry (also the physical
 // one unless the driver knows better).
 void block_init_pci_hd(Drive& g, DriverType t, u64 sectors, u16 sector_size, u16 bdf, const char* iface);
-// POST: sets the default boot priorities (CMOS boot order, as QEMU's
-// -boot order= sets it) and logs the boot list. Called once all drivers ran.
+// POST: the BDA disk count and the fixed disk parameter tables. Called
+// once all drivers ran (before option ROM BCVs, which add their disks).
 void block_finish_setup();
+// POST: sets the boot priorities (bootorder lines, then the CMOS boot order
+// as QEMU's -boot order= sets it; a disk ROM's entry counts as a hard disk),
+// drops what -boot strict=on excludes and logs the boot list. Called once
+// every boot entry is registered (after the BCVs).
+void block_order_boot_list();
 #endif
 
 }  // namespace reef

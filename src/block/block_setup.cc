@@ -67,7 +67,7 @@ void set_fdpt(int idx, const Drive& d) {
 u8 cmos_priority(BootKind k) {
     u8 b12 = cmos_read(cmos::kBootOrder12);
     u8 order[3] = {u8(b12 & 0x0F), u8(b12 >> 4), u8(cmos_read(cmos::kBootOrder3) >> 4)};
-    u8 code = k == BootKind::kFloppy ? 1 : k == BootKind::kHd ? 2 : k == BootKind::kCdrom ? 3 : 4;
+    u8 code = k == BootKind::kFloppy ? 1 : (k == BootKind::kHd || k == BootKind::kBcv) ? 2 : k == BootKind::kCdrom ? 3 : 4;
     for (u8 i = 0; i < 3; i++)
         if (order[i] == code) return i;
     return u8(3 + code);
@@ -84,7 +84,7 @@ u8 boot_priority(const BootEntry& e) {
 
 }  // namespace
 
-bool block_register_vector(BootKind kind, u16 seg, u16 off, const char* desc) {
+bool block_register_vector(BootKind kind, u16 seg, u16 off, const char* desc, u8 bios_drive) {
     BootList& b = RT(g_boot);
     if (b.count >= BootList::kMax) return false;
     BootEntry& e = b.entry[b.count++];
@@ -92,6 +92,7 @@ bool block_register_vector(BootKind kind, u16 seg, u16 off, const char* desc) {
     e.kind = kind;
     e.vec_seg = seg;
     e.vec_off = off;
+    e.bios_drive = bios_drive;
     u32 i = 0;
     for (; desc[i] && i + 1 < sizeof(e.desc); i++) e.desc[i] = desc[i];
     e.desc[i] = 0;
@@ -145,8 +146,7 @@ bool block_register(Drive* d, const char* desc) {
     return true;
 }
 
-void block_finish_setup() {
-    DriveMap& m = RT(g_drives);
+void block_order_boot_list() {
     BootList& b = RT(g_boot);
     for (int i = 0; i < b.count; i++) b.entry[i].priority = boot_priority(b.entry[i]);
     // Stable sort by priority (registration order breaks ties).
@@ -167,6 +167,10 @@ void block_finish_setup() {
     }
     for (int i = 0; i < b.count; i++)
         dlog(2, "boot: %d. %s %s\n", i + 1, kind_name(b.entry[i].kind), b.entry[i].desc);
+}
+
+void block_finish_setup() {
+    DriveMap& m = RT(g_drives);
     BDA_SET(hdcount, m.nhd);
     // El Torito emulation reads CD sectors that only partly belong to a
     // request through this buffer (block32.cc).

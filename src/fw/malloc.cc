@@ -124,7 +124,7 @@ u32 Allocator::alloc(Zone z, u64 size, u64 align, const char* what, u32 flags) {
         // The block reaches into (or below) the EBDA header: move the header
         // down under it, keeping it 1 KiB aligned. find_fit() stayed above
         // low_floor + ebda_bytes, so the header fits.
-        u32 to = u32(align_down(addr, 1024)) - layout_.ebda_bytes;
+        u32 to = u32(align_down(addr - layout_.ebda_bytes, 1024));
         // The grown EBDA is e820-reserved first: if the map cannot take
         // that, nothing moves (the OS must not get it as RAM).
         if (e820_ && !e820_->add(to, layout_.conv_end - to, kE820Reserved)) {

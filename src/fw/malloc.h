@@ -38,9 +38,10 @@ struct ZoneRange {
 
 struct ZoneLayout {
     ZoneRange high, tmphigh, tmplow, fseg;
-    // The low zone is the EBDA area: the EBDA header (ebda_bytes, normally
-    // 1 KiB) sits at ebda_base, low blocks above it up to conv_end. The EBDA
-    // may move down as far as low_floor.
+    // The low zone is the EBDA area: the EBDA header (ebda_bytes: what the
+    // EBDA holds, at most 1 KiB) sits at ebda_base, low blocks above it up to
+    // conv_end, first in the rest of the EBDA's KiB. The EBDA may move down
+    // (1 KiB aligned) as far as low_floor.
     u32 low_floor = 0;
     u32 ebda_base = 0;
     u32 ebda_bytes = 0;

@@ -14,6 +14,8 @@ extern "C" char fseg_pool_start[], fseg_pool_end[], tmplow_start[];
 namespace reef {
 namespace {
 
+constexpr u32 kEbdaHeaderBytes = 256;
+
 class FlatMem final : public PhysMem {
 public:
     void* map(u32 addr, u32) override { return reinterpret_cast<void*>(uintptr_t(addr)); }
@@ -78,9 +80,13 @@ void malloc_setup(const RamInfo& ram) {
         dlog(1, "malloc: no RAM for the high zones (RAM top 0x%llx)\n", (unsigned long long)ram.low_top);
     z.tmplow = ZoneRange{u32(uintptr_t(tmplow_start)), TMPLOW_LIMIT};
     z.fseg = ZoneRange{u32(align_up(uintptr_t(fseg_pool_start), 16)), u32(uintptr_t(fseg_pool_end))};
-    z.ebda_bytes = EBDA_SIZE_KB * 1024;
+    // The EBDA's fields fill its first 256 bytes; small low blocks (a video
+    // BIOS's stack from $PMM) fit in the rest of its KiB without taking
+    // conventional memory from the OS.
+    static_assert(sizeof(Ebda) <= kEbdaHeaderBytes && kEbdaHeaderBytes <= EBDA_SIZE_KB * 1024);
+    z.ebda_bytes = kEbdaHeaderBytes;
     z.conv_end = CONV_MEM_END;
-    z.ebda_base = CONV_MEM_END - z.ebda_bytes;
+    z.ebda_base = CONV_MEM_END - EBDA_SIZE_KB * 1024;
     z.low_floor = TMPLOW_LIMIT;
     g_alloc.init(z, &RT(g_e820), &g_bda_ebda);
     dlog(2, "malloc: high 0x%x-0x%x, tmphigh 0x%x-0x%x, low 0x%x-0x%x, tmplow 0x%x-0x%x, fseg 0x%x-0x%x\n",

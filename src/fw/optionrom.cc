@@ -126,6 +126,7 @@ constexpr u32 kRomAlign = 2048;
 constexpr u16 kNoIsaPnp = 0xFFFF;  // BX (card select number), DX (read data port): no ISA PnP
 constexpr u16 kNoPciDevice = 0;    // AX for a ROM that belongs to no PCI function
 constexpr u16 kBdaSegment = 0x0040;
+constexpr u8 kFirstHardDisk = 0x80;
 
 // The PnP BIOS installation check structure (PnP BIOS spec 1.0a, 4.4),
 // which ES:DI points at when a PnP option ROM's init and BCV run.
@@ -155,6 +156,7 @@ struct RanRom {
     bool pci;           // from bdf's ROM BAR, else fw_cfg file `file`
     u16 bdf;
     char file[sizeof(FwCfgFile::name)];
+    char bcv_desc[sizeof(BootEntry::desc)];  // the BCV's PnP product name (else the ROM's)
 };
 constexpr int kMaxRoms = 16;
 RanRom g_roms[kMaxRoms];
@@ -248,7 +250,7 @@ u32 run_rom(u32 at, RomInfo& info, const char* name, const char* file, bool pci,
         info.npnp = 0;
     }
     RanRom& ran = g_roms[g_nroms++];
-    ran = RanRom{seg, 0, ax, pci, bdf, {}};
+    ran = RanRom{seg, 0, ax, pci, bdf, {}, {}};
     if (file) __builtin_memcpy(ran.file, file, sizeof(ran.file));
     for (int i = 0; i < info.npnp; i++) {
         const RomPnp& p = info.pnp[i];
@@ -256,7 +258,10 @@ u32 run_rom(u32 at, RomInfo& info, const char* name, const char* file, bool pci,
         if (!rom_string(img, runtime, p.product, desc, sizeof(desc))) snformat(desc, sizeof(desc), "%s", name);
         if (p.bev && !block_register_vector(BootKind::kBev, seg, p.bev, desc))
             dlog(1, "optionrom: %s: boot list full; BEV not added\n", name);
-        if (p.bcv && !ran.bcv) ran.bcv = p.bcv;
+        if (p.bcv && !ran.bcv) {
+            ran.bcv = p.bcv;
+            __builtin_memcpy(ran.bcv_desc, desc, sizeof(desc));
+        }
     }
     return at + runtime;
 }
@@ -372,8 +377,13 @@ void optionrom_connect_disks() {
         u8 before = BDA_GET(hdcount);
         call_rom_vector(r.seg, r.bcv, r.pci_ax);
         u8 after = BDA_GET(hdcount);
-        dlog(2, "optionrom: %s: BCV %04x:%04x hooked %d disk%s\n", r.file, r.seg, r.bcv, after - before,
+        dlog(2, "optionrom: %s: BCV %04x:%04x hooked %d disk%s\n", r.bcv_desc, r.seg, r.bcv, after - before,
              after - before == 1 ? "" : "s");
+        // Its first disk (the next INT 13h number; BIOS Boot Specification
+        // 1.01, 3.3) becomes a boot entry, booted through the ROM's INT 13h.
+        if (after > before && !block_register_vector(BootKind::kBcv, r.seg, r.bcv, r.bcv_desc,
+                                                     u8(kFirstHardDisk + before)))
+            dlog(1, "optionrom: %s: boot list full; its disk is not a boot entry\n", r.bcv_desc);
     }
 }
 

@@ -12,6 +12,7 @@
 #include "fw/memmap.h"
 #include "fw/optionrom.h"
 #include "fw/pci.h"
+#include "fw/pmm.h"
 #include "fw/platform.h"
 #include "svc/pcibios.h"
 #include "fw/selftest.h"
@@ -160,6 +161,7 @@ extern "C" [[noreturn]] void post_main() {
     smbios_setup();
 
     post_phase("vga");
+    pmm_setup();
     u32 rom_end = vga_rom_setup();
     // The banner first on screen, then what other option ROMs print.
     screen_banner();
@@ -198,10 +200,12 @@ extern "C" [[noreturn]] void post_main() {
     if (CONFIG_USB_OHCI) ohci_setup();
     block_finish_setup();
     optionrom_connect_disks();
+    block_order_boot_list();
 
     post_phase("boot");
     boot_config();
     bootmenu_setup();
+    pmm_finalize();
     malloc_finalize();
     shadow_lock(rom_end);
     RT(g_post_done) = 1;

@@ -22,3 +22,6 @@ DECLARE_RTVAR(u8, g_post_done);
 // during POST, which has its own). Set to the runtime 32-bit stack at the
 // end of POST.
 DECLARE_RTVAR(u32, g_call32_stack);
+// The flat address of the 32-bit $PMM function (src/fw/pmm_fw.cc) that the
+// 16-bit entry (src/svc/pmm16.S) calls through call32; 0 outside POST.
+DECLARE_RTVAR(u32, g_pmm_call32);

@@ -75,6 +75,37 @@ bool load_boot_sector(Drive& d, const char* desc) {
     return true;
 }
 
+// Loads the first sector of INT 13h drive `dl`, a disk that an option ROM's
+// BCV hooked, to 0000:7C00 through INT 13h AH=02h (the ROM's handler
+// serves it) and checks its boot signature. False, with a message, when
+// there is nothing to boot.
+bool load_rom_disk_sector(u8 dl, const char* desc) {
+    constexpr u16 kReadOneSector = 0x0201;  // AH=02h read, AL=1 sector
+    constexpr u16 kCylinder0Sector1 = 0x0001;
+    u16 ax = kReadOneSector;
+    u8 failed;
+    asm volatile(
+        "pushw %%es\n\t"
+        "pushw %[seg]\n\t"
+        "popw %%es\n\t"
+        "movw %[off], %%bx\n\t"
+        "int $0x13\n\t"
+        "setc %[cf]\n\t"
+        "popw %%es"
+        : "+a"(ax), [cf] "=qm"(failed)
+        : "c"(kCylinder0Sector1), "d"(u16(dl)), [seg] "i"(kBootSeg), [off] "i"(kBootOff)
+        : "ebx", "esi", "edi", "memory", "cc");
+    if (failed || (ax >> 8)) {
+        console_printf("Boot failed: could not read the boot sector of %s (status %02x)\n", desc, ax >> 8);
+        return false;
+    }
+    if (far_read<u16>(kBootSeg, kBootOff + 510) != 0xAA55) {
+        console_printf("Boot failed: %s has no boot signature\n", desc);
+        return false;
+    }
+    return true;
+}
+
 // The boot list entry INT 18h goes on with: set before each attempt, so
 // that a boot sector or a BEV that gives up (INT 18h) gets the next one.
 u8 g_boot_next;
@@ -181,6 +212,12 @@ namespace {
             console_printf("Booting from %s...\n", boot_kind_text(e.kind));
             jump_to_boot_sector(dl, seg, 0);
         }
+        case BootKind::kBcv:
+            // A disk ROM's disk keeps the number its BCV gave it.
+            if (!load_rom_disk_sector(e.bios_drive, e.desc)) continue;
+            console_printf("Booting from %s %s...\n", boot_kind_text(e.kind), e.desc);
+            dlog(2, "boot: %s: drive %02x through its ROM's INT 13h\n", e.desc, e.bios_drive);
+            jump_to_boot_sector(e.bios_drive);
         case BootKind::kBev:
             console_printf("Booting from %s %s...\n", boot_kind_text(e.kind), e.desc);
             dlog(2, "boot: %s: BEV %04x:%04x\n", e.desc, e.vec_seg, e.vec_off);

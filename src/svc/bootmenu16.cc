@@ -26,7 +26,7 @@ void list_entries(int n) {
     console_printf("\nSelect boot device:\n\n");
     for (int i = 0; i < n; i++) {
         const BootEntry& e = g_boot.entry[i];
-        if (e.kind == BootKind::kBev) console_printf("%c. %s %s\n", bootmenu_key_char(i), boot_kind_text(e.kind), e.desc);
+        if (e.kind == BootKind::kBev || e.kind == BootKind::kBcv) console_printf("%c. %s %s\n", bootmenu_key_char(i), boot_kind_text(e.kind), e.desc);
         else console_printf("%c. %s [%s]\n", bootmenu_key_char(i), boot_kind_text(e.kind), e.desc);
     }
     console_printf("\n");

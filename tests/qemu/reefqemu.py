@@ -26,7 +26,7 @@ QEMU = shutil.which("qemu-system-x86_64") or "/usr/bin/qemu-system-x86_64"
 
 def build_variant(name, options):
     """Builds the tree into out/<name>/ with Kconfig `options` (lines such as
-    "CONFIG_X=y") on top of the defaults; returns the path of its bios.bin.
+    "CONFIG_X=y", "CONFIG_Y=n") on top of the defaults; returns the path of its bios.bin.
     Raises RuntimeError with the build output if the build fails or an
     option did not take."""
     variant = os.path.join(OUT, name)
@@ -43,7 +43,7 @@ def build_variant(name, options):
     header = open(os.path.join(variant, "autoconf.h")).read()
     for line in options:
         key, _, val = line.partition("=")
-        expect = "#define %s %s" % (key, "1" if val == "y" else val)
+        expect = "#define %s %s" % (key, {"y": "1", "n": "0"}.get(val, val))
         if expect not in header:
             raise RuntimeError("variant %s: %s did not take (see %s)" % (name, line, cfg))
     return os.path.join(variant, "bios.bin")
