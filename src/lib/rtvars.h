@@ -5,6 +5,7 @@
 #pragma once
 #include "fw/e820.h"
 #include "lib/mode.h"
+#include "lib/sercon.h"
 
 // A video BIOS is initialised: INT 10h teletype output is usable.
 DECLARE_RTVAR(u8, g_video_ready);
@@ -22,3 +23,6 @@ DECLARE_RTVAR(u8, g_post_done);
 // during POST, which has its own). Set to the runtime 32-bit stack at the
 // end of POST.
 DECLARE_RTVAR(u32, g_call32_stack);
+// The serial console (etc/sercon-port; docs/serial-console.md): port 0
+// until POST hooked INT 10h.
+DECLARE_RTVAR(reef::SerconState, g_sercon);

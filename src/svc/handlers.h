@@ -28,6 +28,7 @@ HANDLER(handle_hwirq_master);
 HANDLER(handle_hwirq_slave);
 HANDLER(handle_selftest);
 HANDLER(handle_bootmenu);
+HANDLER(handle_sercon10);
 
 namespace reef {
 // INT 13h and INT 40h for DL < 0x80 (src/svc/int13_floppy.cc).
@@ -36,4 +37,10 @@ void floppy_service(Regs16* r);
 // ASCII), taken out of it, after a poll of the USB keyboards; false when
 // the buffer is empty. Call with interrupts off (src/svc/int16.cc).
 bool kbd_take_key(u16* key);
+// Puts a key (INT 16h AH=10h's code) at the end of the keyboard buffer;
+// false when it is full. Call with interrupts off (src/svc/int16.cc).
+bool kbd_store_key(u16 key);
+// The serial console's received bytes into the keyboard buffer, and a lone
+// ESC once its wait is over (src/svc/sercon16.cc). Interrupts off.
+void sercon_poll();
 }  // namespace reef

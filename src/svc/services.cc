@@ -49,6 +49,9 @@ HANDLER(handle_int08) {
             BDA_SET(floppy_motor_status, u8(BDA_GET(floppy_motor_status) & 0xF0));
         }
     }
+    // The serial console's keys reach the buffer even while nobody calls
+    // INT 16h (a boot loader that only polls AH=01h between ticks).
+    sercon_poll();
     asm volatile("int $0x1c" ::: "eax", "ebx", "ecx", "edx", "esi", "edi", "memory", "cc");
     pic::eoi(0);
 }
