@@ -41,7 +41,7 @@ void sercon_setup() {
         return;
     }
     if (!port) {
-        dlog(2, "sercon: %s is 0; no serial console\n", kPortFile);
+        dlog(1, "sercon: %s is 0; no serial console\n", kPortFile);
         return;
     }
     if (uart::Lsr::read(port) == kNoUart) {
@@ -50,6 +50,10 @@ void sercon_setup() {
     }
     // The debug serial port is set up already; another one is not.
     if (!CONFIG_SERIAL_CONSOLE || port != CONFIG_SERIAL_PORT) uart_setup(port);
+    // Receive trigger level 14: QEMU's 16550 takes in bytes from its
+    // chardev up to the trigger level only (1: one byte per poll, so an
+    // escape sequence would take a timer tick a byte while we wait halted).
+    uart::Fcr::write(port, u8(uart::kFcrEnable | uart::kFcrClearRx | uart::kFcrClearTx | uart::kFcrTrigger14));
 
     SegOff prev = ivt_get(kInt10);
     bool alone = !RT(g_video_ready);

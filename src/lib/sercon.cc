@@ -292,12 +292,9 @@ int sercon_key_feed(SerconKeyState& k, u8 b, u32 now, u16* keys) {
         keys[n++] = sercon_ascii_key(b);
         return n;
     case kGotEsc:
-        if (b == '[') {
-            k.state = kCsi;
-            return 0;
-        }
-        if (b == 'O') {
-            k.state = kSs3;
+        if (b == '[' || b == 'O') {
+            k.state = b == '[' ? kCsi : kSs3;
+            k.since = now;
             return 0;
         }
         keys[n++] = key(scan::kEsc, kAsciiEsc);
@@ -309,6 +306,7 @@ int sercon_key_feed(SerconKeyState& k, u8 b, u32 now, u16* keys) {
         keys[n++] = sercon_ascii_key(b);
         return n;
     case kCsi:
+        k.since = now;
         if (b >= '0' && b <= '9') {
             if (!k.more && k.param < 100) k.param = u8(k.param * 10 + (b - '0'));
             return 0;

@@ -71,14 +71,14 @@ char sercon_glyph(u8 ch);
 
 // ---- serial bytes to keys -----------------------------------------------------
 // A lone ESC is a key only once this many BIOS timer ticks (55 ms each)
-// passed without the rest of an escape sequence.
+// passed without the next byte of an escape sequence.
 constexpr u32 kSerconEscTicks = 2;
 
 struct SerconKeyState {
     u8 state;  // SerconKeyStates below
     u8 param;  // the first numeric parameter of an ESC [ sequence
     u8 more;   // a ';' was seen: later parameters (modifiers) are ignored
-    u32 since; // the tick the ESC arrived
+    u32 since; // the tick the sequence's last byte arrived
 };
 
 // At most 2 keys come out of one byte (a pending ESC and the byte's key).
@@ -86,7 +86,7 @@ constexpr int kSerconMaxKeys = 2;
 // Feeds one received byte at BIOS tick `now`; stores the keys it completes
 // (INT 16h AH=10h codes: scan << 8 | ASCII) into keys[], returns how many.
 int sercon_key_feed(SerconKeyState& k, u8 byte, u32 now, u16* keys);
-// A started sequence that got no more bytes for kSerconEscTicks: the ESC
+// A started sequence that got no byte for kSerconEscTicks: the ESC
 // as a key (the bytes after it are dropped). Returns 0 or 1 keys.
 int sercon_key_timeout(SerconKeyState& k, u32 now, u16* keys);
 // The key code of a single byte: CR = Enter (1C0Dh), BS/DEL = Backspace

@@ -1,0 +1,284 @@
+# SPDX-License-Identifier: LGPL-3.0-or-later
+"""The serial console (etc/sercon-port; docs/serial-console.md).
+
+A boot sector that writes only through INT 10h (AH=0Eh teletype, AH=13h
+string, AH=02h + AH=09h at a position) must appear on serial, with the
+firmware banner once; keys typed on serial must come out of its INT 16h
+AH=00h loop; with -vga none the serial console is the only console; the
+boot menu works from serial (ESC, '2'; F12 as ESC [ 2 4 ~); without the
+file nothing changes (no ANSI sequences), and a bad file is one log line
+and a normal boot. SeaBIOS (which reads etc/sercon-port as a binary
+integer only) runs the output scenarios with a 2-byte file."""
+import re
+import time
+
+import pytest
+
+from reefqemu import SEABIOS, Qemu, build_sector, disk_args, message_sector
+
+PORT_TEXT = ["-fw_cfg", "name=etc/sercon-port,string=0x3f8"]
+BANNER = "ReefBIOS "
+CSI = "\x1b["
+
+# Prints through INT 10h only, then echoes every INT 16h AH=00h key as
+# "KEY=xxxx" (hex AX) until it gets a 'q'.
+SECTOR = r"""
+        .code16
+        .globl _start
+_start: cli
+        xorw %ax, %ax
+        movw %ax, %ds
+        movw %ax, %es
+        movw %ax, %ss
+        movw $0x7c00, %sp
+        sti
+        movw $ttymsg, %si
+        call puts
+        /* AH=13h AL=01h: the string at the cursor (AH=03h), cursor moved */
+        movb $0x03, %ah
+        movb $0, %bh
+        int $0x10
+        movw $0x1301, %ax
+        movw $0x0007, %bx
+        movw $(strend - strmsg), %cx
+        movw $strmsg, %bp
+        int $0x10
+        /* AH=02h to row 10, column 20; AH=09h 'Z' three times; then
+           teletype there */
+        movb $0x02, %ah
+        movb $0, %bh
+        movw $0x0a14, %dx
+        int $0x10
+        movw $0x095a, %ax
+        movw $0x0007, %bx
+        movw $3, %cx
+        int $0x10
+        movb $0x02, %ah
+        movb $0, %bh
+        movw $0x0b00, %dx
+        int $0x10
+        movw $ready, %si
+        call puts
+keys:   movb $0x00, %ah
+        int $0x16
+        movw %ax, %di
+        movw $keymsg, %si
+        call puts
+        movw %di, %ax
+        call hex16
+        movw $crlf, %si
+        call puts
+        movw %di, %ax
+        cmpb $'q', %al
+        jne keys
+        movw $bye, %si
+        call puts
+1:      hlt
+        jmp 1b
+
+puts:   lodsb
+        testb %al, %al
+        jz 2f
+        movb $0x0e, %ah
+        movw $0x0007, %bx
+        int $0x10
+        jmp puts
+2:      ret
+
+hex16:  movw $4, %cx
+3:      rolw $4, %ax
+        pushw %ax
+        andb $0x0f, %al
+        addb $'0', %al
+        cmpb $'9', %al
+        jbe 4f
+        addb $('a' - '0' - 10), %al
+4:      movb $0x0e, %ah
+        movw $0x0007, %bx
+        int $0x10
+        popw %ax
+        loop 3b
+        ret
+
+ttymsg: .asciz "TTY-HELLO\r\n"
+strmsg: .ascii "STR-HELLO\r\n"
+strend:
+ready:  .asciz "READY\r\n"
+keymsg: .asciz "KEY="
+crlf:   .asciz "\r\n"
+bye:    .asciz "BYE\r\n"
+        .org 510
+        .word 0xaa55
+"""
+
+
+def sector_args(tmp_path):
+    d = tmp_path / "sector"
+    d.mkdir(exist_ok=True)
+    return disk_args(build_sector(d, SECTOR), "ide", "pc", drive_opts=",snapshot=on")
+
+
+def port_file(tmp_path, data, name="port"):
+    f = tmp_path / name
+    f.write_bytes(data)
+    return ["-fw_cfg", "name=etc/sercon-port,file=%s" % f]
+
+
+def boot(bios, tmp_path, name, extra, serial_input=False):
+    return Qemu(bios=bios, name="sercon-" + name, serial_input=serial_input,
+                args=["-M", "pc", "-m", "64M", "-nic", "none"] + extra + sector_args(tmp_path))
+
+
+def check_output(serial):
+    assert "TTY-HELLO\r\n" in serial, repr(serial)
+    assert "STR-HELLO\r\n" in serial, repr(serial)
+    assert "READY" in serial, repr(serial)
+
+
+@pytest.mark.parametrize("vga", ["std", "none"])
+def test_int10_output_on_serial(bios, tmp_path, vga):
+    """Tests 1 and 3: the sector's INT 10h text on serial, the banner once,
+    the cursor move as one ANSI sequence, plain teletype as plain text."""
+    with boot(bios, tmp_path, "out-" + vga, PORT_TEXT + ["-vga", vga]) as vm:
+        vm.wait_serial(r"READY", timeout=30)
+        serial, debug = vm.serial_text(), vm.debug_text()
+    check_output(serial)
+    assert serial.count(BANNER) == 1, repr(serial)
+    assert "sercon: INT 10h mirrored to the UART at 0x3f8" in debug
+    if vga == "none":
+        assert "no video BIOS: it is the only console" in debug
+    # AH=02h (10,20) then 09h: ESC [ 11 ; 21 H ZZZ; AH=02h to (11,0) is
+    # the next line's start: CR LF, no sequence.
+    assert CSI + "11;21HZZZ\r\nREADY\r\n" in serial, repr(serial)
+    # Everything before the cursor move is plain text (no escape at all).
+    assert "\x1b" not in serial[:serial.index(CSI + "11;21H")], repr(serial)
+    # One line each: no doubled messages.
+    assert serial.count("TTY-HELLO") == 1 and serial.count("Booting from Hard Disk") == 1, repr(serial)
+
+
+@pytest.mark.parametrize("vga", ["std", "none"])
+def test_int10_output_seabios(tmp_path, vga):
+    """SeaBIOS (the floor) shows the teletype text too (2-byte file)."""
+    with boot(SEABIOS, tmp_path, "seabios-" + vga, port_file(tmp_path, b"\xf8\x03") + ["-vga", vga]) as vm:
+        vm.wait_serial(r"TTY-HELLO", timeout=30)
+
+
+def test_serial_keys_reach_int16(bios, tmp_path):
+    """Test 2: bytes typed on serial come out of INT 16h AH=00h."""
+    with boot(bios, tmp_path, "keys", PORT_TEXT, serial_input=True) as vm:
+        vm.connect_serial()
+        vm.wait_serial(r"READY", timeout=30)
+        # Enter, a letter, a digit, backspace, arrows (CSI and SS3), Delete;
+        # ESC alone (after its wait) and 'q' last. (F11/F12 are no keys of
+        # AH=00h's 84-key set: the boot menu test has F12.)
+        for data in (b"\r", b"a", b"7", b"\x7f", b"\x1b[A", b"\x1bOB", b"\x1b[3~", b"A"):
+            vm.send_serial(data)
+        vm.wait_serial(r"KEY=1e41", timeout=30)
+        vm.send_serial(b"\x1b")
+        vm.wait_serial(r"KEY=011b", timeout=30)
+        vm.send_serial(b"q")
+        vm.wait_serial(r"BYE", timeout=30)
+        serial = vm.serial_text()
+    got = re.findall(r"KEY=([0-9a-f]{4})", serial)
+    assert got == ["1c0d", "1e61", "0837", "0e08", "4800", "5000", "5300", "1e41", "011b", "1071"], (got, serial)
+
+
+def two_disks(tmp_path):
+    args = []
+    for i, name in enumerate(("FIRST", "SECOND")):
+        d = tmp_path / name
+        d.mkdir()
+        img = message_sector(d, "BOOTED-" + name, via_int10=True)
+        args += disk_args(img, "ide", "pc", drive_opts=",snapshot=on", index=i)
+    return args
+
+
+@pytest.mark.parametrize("vga", ["std", "none"])
+@pytest.mark.parametrize("opener", [b"\x1b", b"\x1b[24~"], ids=["esc", "f12"])
+def test_boot_menu_over_serial(bios, tmp_path, vga, opener):
+    """Test 4: -boot menu=on, ESC (or F12) and '2' typed on serial boot the
+    second disk; the prompt and the list are on serial once."""
+    vm = Qemu(bios=bios, name="sercon-menu-%s-%s" % (vga, "esc" if opener == b"\x1b" else "f12"),
+              serial_input=True,
+              args=["-M", "pc", "-m", "64M", "-nic", "none", "-vga", vga, "-boot", "menu=on,splash-time=20000"]
+              + PORT_TEXT + two_disks(tmp_path))
+    with vm:
+        vm.connect_serial()
+        vm.wait_serial(r"Press ESC or F12 for boot menu", timeout=30)
+        vm.send_serial(opener)
+        vm.wait_serial(r"Select boot device", timeout=30)
+        vm.send_serial(b"2")
+        vm.wait_serial(r"BOOTED-(FIRST|SECOND)", timeout=30)
+        serial = vm.serial_text()
+    assert "BOOTED-SECOND" in serial and "BOOTED-FIRST" not in serial, repr(serial)
+    assert serial.count("Press ESC or F12 for boot menu.") == 1, repr(serial)
+    assert serial.count("Select boot device") == 1, repr(serial)
+    assert re.search(r"^2\. Hard Disk \[ATA0-1 .*\]\r?$", serial, re.M), repr(serial)
+
+
+def test_no_sercon_port_no_change(bios, tmp_path):
+    """Test 5: without etc/sercon-port the serial output is today's: the
+    banner once, no escape sequences, no INT 10h text without a screen
+    (a VGA: the sector's text is on screen only)."""
+    with boot(bios, tmp_path, "off", []) as vm:
+        vm.wait_serial(r"Booting from Hard Disk", timeout=30)
+        serial, debug = vm.serial_text(), vm.debug_text()
+    assert serial.count(BANNER) == 1, repr(serial)
+    assert "\x1b" not in serial, repr(serial)
+    assert "sercon" not in debug, debug
+    assert "TTY-HELLO" not in serial, repr(serial)
+
+
+@pytest.mark.parametrize("data,why", [
+    (b"\x10\x27\x00", r"\(3 bytes\) is not a 1, 2, 4 or 8 byte integer nor text"),
+    (b"zzz", r"\(3 bytes\) is not a 1, 2, 4 or 8 byte integer nor text"),
+    (b"0x3fz", r"\(5 bytes\) is not a 1, 2, 4 or 8 byte integer nor text"),
+    (b"0xfffff", r"\(7 bytes\) is a number above 0xffff"),
+    (b"0x", r"\(2 bytes\) is text that is no decimal or 0x-hex number"),
+], ids=["3bytes", "zzz", "badhex", "toolarge", "bare0x"])
+def test_bad_sercon_port(bios, tmp_path, data, why):
+    """Test 6: bad contents: one log line, a normal boot without sercon."""
+    with boot(bios, tmp_path, "bad-" + data.hex(), port_file(tmp_path, data)) as vm:
+        vm.wait_serial(r"Booting from Hard Disk", timeout=30)
+        vm.wait_debug(r"sercon: ", timeout=30)
+        serial, debug = vm.serial_text(), vm.debug_text()
+    lines = [l for l in debug.splitlines() if l.startswith("sercon: ")]
+    assert len(lines) == 1 and re.search(r"sercon: etc/sercon-port " + why + "; no serial console", lines[0]), lines
+    assert serial.count(BANNER) == 1 and "\x1b" not in serial, repr(serial)
+
+
+@pytest.mark.parametrize("data", [b"\xf8\x03", b"\xf8\x03\x00\x00", b"\xf8\x03\x00\x00\x00\x00\x00\x00",
+                                  b"1016", b"0x3F8\n"], ids=["le16", "le32", "le64", "dec", "hexnl"])
+def test_port_forms(bios, tmp_path, data):
+    """The binary and text forms of port 0x3f8 all turn sercon on."""
+    with boot(bios, tmp_path, "form-" + data.hex(), port_file(tmp_path, data) + ["-vga", "none"]) as vm:
+        vm.wait_serial(r"READY", timeout=30)
+        serial, debug = vm.serial_text(), vm.debug_text()
+    check_output(serial)
+    assert "sercon: INT 10h mirrored to the UART at 0x3f8" in debug
+
+
+def test_port_zero_is_off(bios, tmp_path):
+    with boot(bios, tmp_path, "zero", port_file(tmp_path, b"\x00\x00")) as vm:
+        vm.wait_serial(r"Booting from Hard Disk", timeout=30)
+        vm.wait_debug(r"sercon: ", timeout=30)
+        debug = vm.debug_text()
+    assert "sercon: etc/sercon-port is 0; no serial console" in debug
+
+
+def test_second_uart(bios, tmp_path):
+    """sercon on COM2 (0x2f8, a second -serial): the UART is programmed, the
+    sector's text goes there; COM1 keeps the banner and POST's messages."""
+    com2 = tmp_path / "com2.log"
+    with boot(bios, tmp_path, "com2", ["-serial", "file:%s" % com2, "-fw_cfg", "name=etc/sercon-port,string=0x2f8"]
+              ) as vm:
+        vm.wait_serial(r"Booting from Hard Disk", timeout=30)
+        text = ""
+        for _ in range(300):
+            text = com2.read_bytes().decode("latin-1") if com2.exists() else ""
+            if "READY" in text:
+                break
+            time.sleep(0.1)
+        serial = vm.serial_text()
+    check_output(text)
+    assert serial.count(BANNER) == 1 and "TTY-HELLO" not in serial, repr(serial)
