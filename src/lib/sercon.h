@@ -105,6 +105,10 @@ struct SerconState {
     u8 alone;  // no video BIOS: sercon is INT 10h (keeps the BDA's cursors itself)
     SerconShadow shadow;
     SerconKeyState keys;
+    // A character written with 09h/0Ah (count 1) that is not sent yet:
+    // boot loaders write a character with its attribute that way and then
+    // teletype the same one to move the cursor, which sends it once.
+    u8 pend, pend_char, pend_row, pend_col;
 };
 
 }  // namespace reef

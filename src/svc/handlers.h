@@ -42,5 +42,7 @@ bool kbd_take_key(u16* key);
 bool kbd_store_key(u16 key);
 // The serial console's received bytes into the keyboard buffer, and a lone
 // ESC once its wait is over (src/svc/sercon16.cc). Interrupts off.
-void sercon_poll();
+// `flush` (INT 16h: the caller waits for the user): first the character
+// INT 10h 09h/0Ah wrote last, if it was held back.
+void sercon_poll(bool flush);
 }  // namespace reef

@@ -64,6 +64,24 @@ void follow(u8 page) {
     if (st().alone) set_bda_cursor(page, st().shadow.row, st().shadow.col);
 }
 
+// `count` characters `ch` at (row, col), the cursor left where it was.
+void write_chars(u8 row, u8 col, u8 ch, u16 count, SerconSeq& out) {
+    SerconShadow& s = st().shadow;
+    sercon_goto(s, row, col, out);
+    send(out);
+    char c = sercon_glyph(ch);
+    u16 n = sercon_after_chars(s, count);
+    for (u16 i = 0; i < n; i++) tx(c);
+}
+
+// The 09h/0Ah character held back, if any, to the terminal.
+void flush_pending(SerconSeq& out) {
+    SerconState& c = st();
+    if (!c.pend) return;
+    c.pend = 0;
+    write_chars(c.pend_row, c.pend_col, c.pend_char, 1, out);
+}
+
 // 06h/07h: a cleared window or a whole-screen scroll up (lines at the
 // bottom); other scrolls of part of the screen are not mirrored.
 void scroll(Regs16* r, SerconSeq& out) {
@@ -141,6 +159,7 @@ HANDLER(handle_sercon10) {
     if (!CONFIG_SERCON || !st().port) return;
     SerconSeq out{};
     SerconShadow& s = st().shadow;
+    if (r->ah != fn::kTeletype) flush_pending(out);
     switch (r->ah) {
     case fn::kSetMode:
         if (!(r->al & kModeNoClear)) {
@@ -168,15 +187,23 @@ HANDLER(handle_sercon10) {
     case fn::kWriteCharAttr:
     case fn::kWriteChar: {
         if (!visible(r->bh)) break;
-        sync(r->bh, out);
-        send(out);
-        char c = sercon_glyph(r->al);
-        u16 n = sercon_after_chars(s, r->cx);
-        for (u16 i = 0; i < n; i++) tx(c);
+        u16 pos = bda_cursor(r->bh);
+        if (r->cx == 1) {
+            st().pend = 1;
+            st().pend_char = r->al;
+            st().pend_row = u8(pos >> 8);
+            st().pend_col = u8(pos);
+            break;
+        }
+        write_chars(u8(pos >> 8), u8(pos), r->al, r->cx, out);
         break;
     }
     case fn::kTeletype: {
         u8 page = BDA_GET(video_page);
+        u16 pos = bda_cursor(page);
+        if (st().pend && st().pend_char == r->al && st().pend_row == u8(pos >> 8) && st().pend_col == u8(pos))
+            st().pend = 0;  // the same character at the same place: sent once, below
+        flush_pending(out);
         sync(page, out);
         sercon_tty(s, r->al, out);
         send(out);
@@ -191,10 +218,14 @@ HANDLER(handle_sercon10) {
 
 namespace reef {
 
-void sercon_poll() {
+void sercon_poll(bool flush) {
     if (!CONFIG_SERCON) return;
     SerconState& c = st();
     if (!c.port) return;
+    if (flush) {
+        SerconSeq out{};
+        flush_pending(out);
+    }
     u32 now = BDA_GET(timer_counter);
     u16 keys[kSerconMaxKeys];
     for (int i = 0; i < kRxPerPoll; i++) {
