@@ -183,6 +183,17 @@ def test_serial_keys_reach_int16(bios, tmp_path):
     assert got == ["1c0d", "1e61", "0837", "0e08", "4800", "5000", "5300", "1e41", "011b", "1071"], (got, serial)
 
 
+def test_serial_keys_seabios(tmp_path):
+    """SeaBIOS (the floor) gets a typed letter and Enter to INT 16h too."""
+    with boot(SEABIOS, tmp_path, "keys-seabios", port_file(tmp_path, b"\xf8\x03"), serial_input=True) as vm:
+        vm.connect_serial()
+        vm.wait_serial(r"READY", timeout=30)
+        vm.send_serial(b"a")
+        vm.wait_serial(r"KEY=1e61", timeout=30)
+        vm.send_serial(b"\r")
+        vm.wait_serial(r"KEY=1c0d", timeout=30)
+
+
 def two_disks(tmp_path):
     args = []
     for i, name in enumerate(("FIRST", "SECOND")):
