@@ -20,7 +20,6 @@ constexpr char kPortFile[] = "etc/sercon-port";
 constexpr u8 kInt10 = 0x10;
 constexpr u8 kTextMode = 0x03;
 constexpr u16 kCursorShape = 0x0607;  // underline, as mode 3 sets it
-constexpr u8 kNoUart = 0xFF;          // an absent UART's LSR
 // Longer than any integer or text form of a port: a bad file.
 constexpr u32 kMaxFileSize = 16;
 
@@ -44,7 +43,7 @@ void sercon_setup() {
         dlog(1, "sercon: %s is 0; no serial console\n", kPortFile);
         return;
     }
-    if (uart::Lsr::read(port) == kNoUart) {
+    if (uart::Lsr::read(port) == uart::kLsrAbsent) {
         dlog(1, "sercon: no UART at port 0x%x (%s); no serial console\n", port, kPortFile);
         return;
     }

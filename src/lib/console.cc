@@ -38,8 +38,8 @@ void uart_setup(u16 port) {
     uart::Dll::write(port, 1);  // 115200 baud
     uart::Dlm::write(port, 0);
     uart::Lcr::write(port, uart::kLcr8N1);
-    uart::Fcr::write(port, 0x07);  // FIFO on, both cleared
-    uart::Mcr::write(port, 0x03);  // DTR, RTS
+    uart::Fcr::write(port, u8(uart::kFcrEnable | uart::kFcrClearRx | uart::kFcrClearTx));
+    uart::Mcr::write(port, u8(uart::kMcrDtr | uart::kMcrRts));
 }
 
 void serial_init() {

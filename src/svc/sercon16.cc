@@ -30,8 +30,6 @@ constexpr u8 kMaxPages = 8;
 constexpr u32 kTxPolls = 100000;
 // Bytes taken from the UART per poll (its FIFO is 16).
 constexpr int kRxPerPoll = 16;
-// An absent UART reads all ones.
-constexpr u8 kNoUart = 0xFF;
 
 SerconState& st() { return g_sercon; }
 
@@ -230,7 +228,7 @@ void sercon_poll(bool flush) {
     u16 keys[kSerconMaxKeys];
     for (int i = 0; i < kRxPerPoll; i++) {
         u8 lsr = uart::Lsr::read(c.port);
-        if (lsr == kNoUart || !(lsr & uart::kLsrDataReady)) break;
+        if (lsr == uart::kLsrAbsent || !(lsr & uart::kLsrDataReady)) break;
         int n = sercon_key_feed(c.keys, uart::Rbr::read(c.port), now, keys);
         for (int k = 0; k < n; k++)
             if (!kbd_store_key(keys[k])) dlog(3, "sercon: keyboard buffer full, key 0x%x dropped\n", keys[k]);

@@ -142,7 +142,13 @@ def test_int10_output_on_serial(bios, tmp_path, vga):
     with boot(bios, tmp_path, "out-" + vga, PORT_TEXT + ["-vga", vga]) as vm:
         vm.wait_serial(r"READY", timeout=30)
         serial, debug = vm.serial_text(), vm.debug_text()
+        screen = vm.read_phys_file(0xB8000, 80 * 25 * 2)[::2].decode("latin-1") if vga == "std" else ""
     check_output(serial)
+    if vga == "std":
+        # Chained: the video BIOS still drew all of it on the screen.
+        rows = [screen[i:i + 80].rstrip() for i in range(0, len(screen), 80)]
+        assert "TTY-HELLO" in rows and "STR-HELLO" in rows and "READY" in rows, rows
+        assert rows[10][20:23] == "ZZZ" and rows[0].startswith(BANNER), rows
     assert serial.count(BANNER) == 1, repr(serial)
     assert "sercon: INT 10h mirrored to the UART at 0x3f8" in debug
     if vga == "none":
