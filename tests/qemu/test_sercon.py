@@ -210,27 +210,41 @@ def two_disks(tmp_path):
     return args
 
 
+def menu_boot(bios, tmp_path, name, vga, opener, port_args, prompt):
+    vm = Qemu(bios=bios, name="sercon-menu-" + name, serial_input=True,
+              args=["-M", "pc", "-m", "64M", "-nic", "none", "-vga", vga, "-boot", "menu=on,splash-time=20000"]
+              + port_args + two_disks(tmp_path))
+    with vm:
+        vm.connect_serial()
+        vm.wait_serial(prompt, timeout=30)
+        vm.send_serial(opener)
+        vm.wait_serial(r"Select boot device", timeout=30)
+        vm.send_serial(b"2")
+        vm.wait_serial(r"BOOTED-(FIRST|SECOND)", timeout=30)
+        return vm.serial_text()
+
+
 @pytest.mark.parametrize("vga", ["std", "none"])
 @pytest.mark.parametrize("opener", [b"\x1b", b"\x1b[24~"], ids=["esc", "f12"])
 def test_boot_menu_over_serial(bios, tmp_path, vga, opener):
     """Test 4: -boot menu=on, ESC (or F12) and '2' typed on serial boot the
     second disk; the prompt and the list are on serial once."""
-    vm = Qemu(bios=bios, name="sercon-menu-%s-%s" % (vga, "esc" if opener == b"\x1b" else "f12"),
-              serial_input=True,
-              args=["-M", "pc", "-m", "64M", "-nic", "none", "-vga", vga, "-boot", "menu=on,splash-time=20000"]
-              + PORT_TEXT + two_disks(tmp_path))
-    with vm:
-        vm.connect_serial()
-        vm.wait_serial(r"Press ESC or F12 for boot menu", timeout=30)
-        vm.send_serial(opener)
-        vm.wait_serial(r"Select boot device", timeout=30)
-        vm.send_serial(b"2")
-        vm.wait_serial(r"BOOTED-(FIRST|SECOND)", timeout=30)
-        serial = vm.serial_text()
+    serial = menu_boot(bios, tmp_path, "%s-%s" % (vga, "esc" if opener == b"\x1b" else "f12"), vga, opener,
+                       PORT_TEXT, r"Press ESC or F12 for boot menu")
     assert "BOOTED-SECOND" in serial and "BOOTED-FIRST" not in serial, repr(serial)
     assert serial.count("Press ESC or F12 for boot menu.") == 1, repr(serial)
     assert serial.count("Select boot device") == 1, repr(serial)
     assert re.search(r"^2\. Hard Disk \[ATA0-1 .*\]\r?$", serial, re.M), repr(serial)
+
+
+@pytest.mark.xfail(reason="SeaBIOS 1.16's serial output stops half-way through its list (5. DVD/CD [ata1-0: QE) "
+                          "and nothing boots after the '2' (not investigated)")
+@pytest.mark.parametrize("vga", ["std", "none"])
+def test_boot_menu_over_serial_seabios(tmp_path, vga):
+    """SeaBIOS's menu over serial: ESC, then '2', should boot the second disk."""
+    serial = menu_boot(SEABIOS, tmp_path, "seabios-" + vga, vga, b"\x1b", port_file(tmp_path, b"\xf8\x03"),
+                       r"Press ESC for boot menu")
+    assert "BOOTED-SECOND" in serial and "BOOTED-FIRST" not in serial, repr(serial)
 
 
 def test_no_sercon_port_no_change(bios, tmp_path):
