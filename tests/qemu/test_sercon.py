@@ -210,7 +210,7 @@ def two_disks(tmp_path):
     return args
 
 
-def menu_boot(bios, tmp_path, name, vga, opener, port_args, prompt):
+def menu_boot(bios, tmp_path, name, vga, opener, port_args, prompt, boot_timeout=30):
     vm = Qemu(bios=bios, name="sercon-menu-" + name, serial_input=True,
               args=["-M", "pc", "-m", "64M", "-nic", "none", "-vga", vga, "-boot", "menu=on,splash-time=20000"]
               + port_args + two_disks(tmp_path))
@@ -220,7 +220,7 @@ def menu_boot(bios, tmp_path, name, vga, opener, port_args, prompt):
         vm.send_serial(opener)
         vm.wait_serial(r"Select boot device", timeout=30)
         vm.send_serial(b"2")
-        vm.wait_serial(r"BOOTED-(FIRST|SECOND)", timeout=30)
+        vm.wait_serial(r"BOOTED-(FIRST|SECOND)", timeout=boot_timeout)
         return vm.serial_text()
 
 
@@ -243,7 +243,7 @@ def test_boot_menu_over_serial(bios, tmp_path, vga, opener):
 def test_boot_menu_over_serial_seabios(tmp_path, vga):
     """SeaBIOS's menu over serial: ESC, then '2', should boot the second disk."""
     serial = menu_boot(SEABIOS, tmp_path, "seabios-" + vga, vga, b"\x1b", port_file(tmp_path, b"\xf8\x03"),
-                       r"Press ESC for boot menu")
+                       r"Press ESC for boot menu", boot_timeout=10)
     assert "BOOTED-SECOND" in serial and "BOOTED-FIRST" not in serial, repr(serial)
 
 
