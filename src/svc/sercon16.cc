@@ -224,6 +224,9 @@ void sercon_poll(bool flush) {
         SerconSeq out{};
         flush_pending(out);
     }
+    // A guest in the middle of programming the UART has the divisor latch
+    // where the receive buffer is: not now.
+    if (uart::Lcr::read(c.port) & uart::kLcrDlab) return;
     u32 now = BDA_GET(timer_counter);
     u16 keys[kSerconMaxKeys];
     for (int i = 0; i < kRxPerPoll; i++) {
