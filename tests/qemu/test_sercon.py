@@ -9,7 +9,10 @@ boot menu works from serial (ESC, '2'; F12 as ESC [ 2 4 ~); without the
 file nothing changes (no ANSI sequences), and a bad file is one log line
 and a normal boot. SeaBIOS (which reads etc/sercon-port as a binary
 integer only) runs the output scenarios with a 2-byte file."""
+import os
 import re
+import shutil
+import subprocess
 import time
 
 import pytest
@@ -245,6 +248,48 @@ def test_boot_menu_over_serial_seabios(tmp_path, vga):
     serial = menu_boot(SEABIOS, tmp_path, "seabios-" + vga, vga, b"\x1b", port_file(tmp_path, b"\xf8\x03"),
                        r"Press ESC for boot menu", boot_timeout=10)
     assert "BOOTED-SECOND" in serial and "BOOTED-FIRST" not in serial, repr(serial)
+
+
+ISOLINUX_BIN = "/usr/lib/ISOLINUX/isolinux.bin"
+LDLINUX_C32 = "/usr/lib/syslinux/modules/bios/ldlinux.c32"
+
+
+def isolinux_prompt_iso(tmp_path):
+    """ISOLINUX without SERIAL in its config: a SAY line and the boot:
+    prompt, all through INT 10h, keys through INT 16h."""
+    tree = tmp_path / "iso"
+    (tree / "isolinux").mkdir(parents=True)
+    shutil.copy(ISOLINUX_BIN, tree / "isolinux")
+    shutil.copy(LDLINUX_C32, tree / "isolinux")
+    (tree / "isolinux" / "isolinux.cfg").write_text(
+        "SAY REEF-SAY: config loaded\nPROMPT 1\nTIMEOUT 0\nDEFAULT nothing\nLABEL nothing\n  KERNEL /nothing\n")
+    iso = tmp_path / "prompt.iso"
+    p = subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-o", str(iso), "-b", "isolinux/isolinux.bin",
+                        "-c", "isolinux/boot.cat", "-no-emul-boot", "-boot-load-size", "4", "-boot-info-table",
+                        str(tree)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    return str(iso)
+
+
+@pytest.mark.skipif(not (os.path.exists(ISOLINUX_BIN) and shutil.which("xorriso")), reason="isolinux/xorriso missing")
+@pytest.mark.parametrize("which,vga", [("reef", "std"), ("reef", "none"), ("seabios", "std"), ("seabios", "none")])
+def test_isolinux_prompt_over_serial(bios, tmp_path, which, vga):
+    """A real loader: ISOLINUX's banner, SAY line and boot: prompt on
+    serial; a name typed on serial is echoed and looked for."""
+    port = PORT_TEXT if which == "reef" else port_file(tmp_path, b"\xf8\x03")
+    vm = Qemu(bios=bios if which == "reef" else SEABIOS, name="sercon-isolinux-%s-%s" % (which, vga),
+              serial_input=True, args=["-M", "pc", "-m", "128M", "-nic", "none", "-vga", vga, "-boot", "d",
+                                       "-cdrom", isolinux_prompt_iso(tmp_path)] + port)
+    with vm:
+        vm.connect_serial()
+        vm.wait_serial(r"boot: ", timeout=30)
+        vm.send_serial(b"hello\r")
+        vm.wait_serial(r"Loading hello\.\.\. failed", timeout=30)
+        serial = vm.serial_text()
+    assert re.search(r"ISOLINUX \d", serial) and "REEF-SAY: config loaded\r\n" in serial, repr(serial)
+    assert "boot: hello\r\n" in serial, repr(serial)
+    if which == "reef":
+        assert "\x1b" not in serial, repr(serial)
 
 
 def test_no_sercon_port_no_change(bios, tmp_path):
