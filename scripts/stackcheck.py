@@ -49,6 +49,11 @@ INDIRECT = {
 IRQ_HANDLERS = ["handle_int08", "handle_int09", "handle_int0e", "handle_int70", "handle_int74",
                 "handle_hwirq_master", "handle_hwirq_slave"]
 
+# Our own INT 10h hook (the serial console, src/svc/sercon16.cc): console
+# output from any service or call16 is an INT 10h, which runs it nested on
+# the same stack before the video BIOS (that one is in the foreign reserve).
+INT10_HOOKS = ["handle_sercon10"]
+
 # Bytes that code outside our control may use on whichever of our stacks it
 # runs on: INT 1Ch and INT 4Ah hooks, a hooked INT 15h 4Fh, the mouse
 # handler of INT 15h C207h (called from IRQ12), INT 10h of a
@@ -237,13 +242,16 @@ def main():
     irq = max([an16.depth(h) for h in IRQ_HANDLERS if h in g16] or [(0, [])], key=lambda x: x[0])
     nest = 2 * (frame + irq[0])
 
+    hooks = [an16.depth(h)[0] for h in INT10_HOOKS if h in g16 and g16[h].defined]
+    int10 = frame + max(hooks) if hooks else 0
+
     services = sorted(t for t, n in g16.items() if n.defined and re.fullmatch(r"handle_\w+", t))
     svc = max([an16.depth(h) for h in services] or [(0, [])], key=lambda x: x[0])
-    need16 = frame + svc[0] + nest + FOREIGN_RESERVE + CANARY
+    need16 = frame + svc[0] + nest + int10 + FOREIGN_RESERVE + CANARY
 
     # 32-bit: asm_call16 from a runtime 32-bit path lets an IRQ in (yield),
     # which nests on the same stack.
-    an32 = Analysis(g32, "32-bit", {"asm_call16": ASM_CALL16 + nest + FOREIGN_RESERVE})
+    an32 = Analysis(g32, "32-bit", {"asm_call16": ASM_CALL16 + nest + int10 + FOREIGN_RESERVE})
     roots32 = sorted(t for t, n in g32.items() if n.defined and t.startswith("c32_"))
     rt32 = max([an32.depth(r) for r in roots32] or [(0, [])], key=lambda x: x[0])
     need32 = CALL32_32 + rt32[0] + CANARY
@@ -271,9 +279,10 @@ def main():
     errors += an16.errors + an32.errors + anp.errors + anb.errors
     stacks = [
         ("runtime 16-bit stack", need16, lay["RT_STACK_SIZE"], an16, svc[1],
-         "service + 2 nested IRQs (%d each) + foreign %d" % (frame + irq[0], FOREIGN_RESERVE)),
+         "service + 2 nested IRQs (%d each) + INT 10h hook %d + foreign %d" % (frame + irq[0], int10,
+                                                                             FOREIGN_RESERVE)),
         ("runtime 32-bit stack", need32, lay["RT32_STACK_SIZE"], an32, rt32[1],
-         "call32 entry, IRQs via yield() + foreign %d" % FOREIGN_RESERVE),
+         "call32 entry, IRQs via yield(), INT 10h hook + foreign %d" % FOREIGN_RESERVE),
         ("POST stack", needp, lay["POST_STACK_TOP"] - 0x500, anp, post[1],
          "post_main, option ROMs %d" % FOREIGN_POST_RESERVE),
         ("BIOS32 caller's stack", needb, BIOS32_CALLER_STACK, anb, b32[1],

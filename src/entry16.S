@@ -114,6 +114,28 @@ irqentry_common:
         ENTRY_C entry_hwirq_master, handle_hwirq_master
         ENTRY_C entry_hwirq_slave, handle_hwirq_slave
 
+/* The serial console's INT 10h (CONFIG_SERCON, docs/serial-console.md):
+ * handle_sercon10 mirrors the call to the serial port (entered through a
+ * made-up INT frame, so irqentry_common's IRET comes back here with the
+ * caller's registers, or with the results when there is no video BIOS),
+ * then the call goes on to the INT 10h that was there before, which
+ * returns to the caller. POST writes that vector below (through the
+ * F-segment's flat alias, before write-protecting it): the video BIOS's,
+ * or F000:iret when sercon is the only INT 10h. */
+        .section .text.sercon, "ax"
+        .global entry_sercon10
+entry_sercon10:
+        pushfw
+        pushw %cs
+        pushw $1f
+        pushl $handle_sercon10
+        jmp irqentry_common
+1:      ljmpw *%cs:sercon_prev10
+        .global sercon_prev10
+        .balign 4
+sercon_prev10:
+        .word 0, 0
+
 /* Only referenced with CONFIG_SELFTEST_TRAMPOLINES; its own section lets
  * --gc-sections drop it otherwise. */
         .section .text.selftest, "ax"

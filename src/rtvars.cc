@@ -15,6 +15,7 @@ DEFINE_RTVAR(u32, g_bootmenu_wait_ms);
 DEFINE_RTVAR(u8, g_post_done);
 DEFINE_RTVAR(u32, g_call32_stack);
 DEFINE_RTVAR(u32, g_pmm_call32);
+DEFINE_RTVAR(reef::SerconState, g_sercon);
 DEFINE_RTVAR(reef::AtaState, g_ata);
 DEFINE_RTVAR(u8, g_irqs_ready);
 DEFINE_RTVAR(u16, g_pir_off);

@@ -16,6 +16,7 @@
 #include "fw/platform.h"
 #include "svc/pcibios.h"
 #include "fw/selftest.h"
+#include "fw/sercon_fw.h"
 #include "fw/shadow.h"
 #include "fw/smm.h"
 #include "fw/smp.h"
@@ -165,6 +166,9 @@ extern "C" [[noreturn]] void post_main() {
     u32 rom_end = vga_rom_setup();
     // The banner first on screen, then what other option ROMs print.
     screen_banner();
+    // etc/sercon-port: INT 10h from here on is mirrored to serial (what
+    // the other option ROMs and boot loaders print).
+    sercon_setup();
     post_phase("optionroms");
     rom_end = optionroms_setup(rom_end);
 

@@ -17,4 +17,8 @@ using Msr = IoRegAt<u8, 6>;
 using Scratch = IoRegAt<u8, 7>;
 constexpr u8 kLcrDlab = 0x80, kLcr8N1 = 0x03;
 constexpr u8 kLsrDataReady = 0x01, kLsrThrEmpty = 0x20, kLsrTimeout = 0x80;
+constexpr u8 kFcrEnable = 0x01, kFcrClearRx = 0x02, kFcrClearTx = 0x04, kFcrTrigger14 = 0xC0;
+constexpr u8 kMcrDtr = 0x01, kMcrRts = 0x02;
+// What the LSR of a port without a UART reads (all ones).
+constexpr u8 kLsrAbsent = 0xFF;
 }  // namespace reef::uart

@@ -16,26 +16,35 @@ namespace reef {
 namespace {
 constexpr u16 kCom1 = CONFIG_SERIAL_PORT;
 
+// The serial console (docs/serial-console.md) mirrors INT 10h to a UART:
+// on ours, the screen's copy is the serial one.
+bool serial_mirrored() { return CONFIG_SERCON && CONFIG_SERIAL_CONSOLE && RT(g_sercon).port == kCom1; }
+
 void console_putc(void*, char c) {
+    bool direct = !serial_mirrored();
     if (c == '\n') {
-        serial_putc('\r');
+        if (direct) serial_putc('\r');
         screen_putc('\r');
     }
-    serial_putc(c);
+    if (direct) serial_putc(c);
     screen_putc(c);
     if (c != '\r') debug_putc(c);
 }
 }  // namespace
 
+void uart_setup(u16 port) {
+    uart::Ier::write(port, 0);
+    uart::Lcr::write(port, uart::kLcrDlab);
+    uart::Dll::write(port, 1);  // 115200 baud
+    uart::Dlm::write(port, 0);
+    uart::Lcr::write(port, uart::kLcr8N1);
+    uart::Fcr::write(port, u8(uart::kFcrEnable | uart::kFcrClearRx | uart::kFcrClearTx));
+    uart::Mcr::write(port, u8(uart::kMcrDtr | uart::kMcrRts));
+}
+
 void serial_init() {
     if (!CONFIG_SERIAL_CONSOLE) return;
-    uart::Ier::write(kCom1, 0);
-    uart::Lcr::write(kCom1, uart::kLcrDlab);
-    uart::Dll::write(kCom1, 1);  // 115200 baud
-    uart::Dlm::write(kCom1, 0);
-    uart::Lcr::write(kCom1, uart::kLcr8N1);
-    uart::Fcr::write(kCom1, 0x07);  // FIFO on, both cleared
-    uart::Mcr::write(kCom1, 0x03);  // DTR, RTS
+    uart_setup(kCom1);
 }
 
 void serial_putc(char c) {
@@ -48,7 +57,8 @@ void serial_putc(char c) {
 }
 
 void screen_putc(char c) {
-    if (!RT(g_video_ready)) return;
+    // Without a video BIOS, a serial console is INT 10h.
+    if (!RT(g_video_ready) && !(CONFIG_SERCON && RT(g_sercon).port)) return;
 #if defined(REEF_MODE16)
     u32 ax = 0x0E00 | u8(c), bx = 0x0007;
     asm volatile("int $0x10" : "+a"(ax), "+b"(bx) : : "ecx", "edx", "esi", "edi", "memory", "cc");

@@ -6,6 +6,8 @@
 
 namespace reef {
 void serial_init();
+// Programs the 16550 at `port`: 115200 baud 8N1, FIFOs on, no interrupts.
+void uart_setup(u16 port);
 void serial_putc(char c);
 void screen_putc(char c);
 void console_printf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));

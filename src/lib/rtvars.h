@@ -5,6 +5,7 @@
 #pragma once
 #include "fw/e820.h"
 #include "lib/mode.h"
+#include "lib/sercon.h"
 
 // A video BIOS is initialised: INT 10h teletype output is usable.
 DECLARE_RTVAR(u8, g_video_ready);
@@ -25,3 +26,6 @@ DECLARE_RTVAR(u32, g_call32_stack);
 // The flat address of the 32-bit $PMM function (src/fw/pmm_fw.cc) that the
 // 16-bit entry (src/svc/pmm16.S) calls through call32; 0 outside POST.
 DECLARE_RTVAR(u32, g_pmm_call32);
+// The serial console (etc/sercon-port; docs/serial-console.md): port 0
+// until POST hooked INT 10h.
+DECLARE_RTVAR(reef::SerconState, g_sercon);

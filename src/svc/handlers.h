@@ -28,6 +28,7 @@ HANDLER(handle_hwirq_master);
 HANDLER(handle_hwirq_slave);
 HANDLER(handle_selftest);
 HANDLER(handle_bootmenu);
+HANDLER(handle_sercon10);
 
 namespace reef {
 // INT 13h and INT 40h for DL < 0x80 (src/svc/int13_floppy.cc).
@@ -40,4 +41,12 @@ bool kbd_take_key(u16* key);
 // keyboard buffer, for callers that read it without INT 16h. Not when the
 // IRQ came in during a call32 (svc/mouse.h mouse_timer_poll says why).
 void kbd_timer_poll();
+// Puts a key (INT 16h AH=10h's code) at the end of the keyboard buffer;
+// false when it is full. Call with interrupts off (src/svc/int16.cc).
+bool kbd_store_key(u16 key);
+// The serial console's received bytes into the keyboard buffer, and a lone
+// ESC once its wait is over (src/svc/sercon16.cc). Interrupts off.
+// `flush` (INT 16h: the caller waits for the user): first the character
+// INT 10h 09h/0Ah wrote last, if it was held back.
+void sercon_poll(bool flush);
 }  // namespace reef

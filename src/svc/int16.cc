@@ -322,10 +322,13 @@ void kbd_timer_poll() {
 
 bool kbd_take_key(u16* key) {
     usb_kbd_poll();
+    sercon_poll(true);
     if (!peek(key)) return false;
     drop();
     return true;
 }
+
+bool kbd_store_key(u16 key) { return enqueue(key); }
 
 }  // namespace reef
 
@@ -353,6 +356,7 @@ HANDLER(handle_int09) {
 HANDLER(handle_int16) {
     dlog(5, "int16 ah=%x\n", r->ah);
     usb_kbd_poll();
+    sercon_poll(true);
     u16 key;
     switch (r->ah) {
     case 0x00:
@@ -361,6 +365,7 @@ HANDLER(handle_int16) {
             // Interrupts on while waiting, as the caller had them (INT
             // cleared IF; keys only arrive through IRQ1).
             asm volatile("cli" ::: "memory");
+            sercon_poll(true);
             if (peek(&key)) {
                 drop();
                 if (r->ah == 0x10 || to_compat(&key)) break;

@@ -52,6 +52,9 @@ HANDLER(handle_int08) {
     }
     mouse_timer_poll();
     kbd_timer_poll();
+    // The serial console's keys reach the buffer even while nobody calls
+    // INT 16h (a boot loader that only polls AH=01h between ticks).
+    sercon_poll(false);
     asm volatile("int $0x1c" ::: "eax", "ebx", "ecx", "edx", "esi", "edi", "memory", "cc");
     pic::eoi(0);
 }

@@ -436,11 +436,31 @@ def hid_seeds():
     }
 
 
+# ---- sercon: u8 file length, etc/sercon-port, then (op, argument) pairs
+
+def sercon_seed(port_file, ops):
+    return bytes([len(port_file)]) + port_file + b"".join(bytes([o, a]) for o, a in ops)
+
+
+def sercon_seeds():
+    def typed(text):
+        return [(0, c) for c in text]
+    return {
+        "text": sercon_seed(b"0x3f8", typed(b"\r2a")),
+        "binary": sercon_seed(b"\xf8\x03", typed(b"\x1b[24~\x1bOP\x1b[1;5C")),
+        "esc-wait": sercon_seed(b"1016", typed(b"\x1b") + [(4, 1), (3, 0), (4, 1), (3, 0)] + typed(b"\x1b[2")
+                                + [(4, 9), (3, 0)]),
+        "screen": sercon_seed(b"\0\0", [(5, 0x52), (6, ord("H")), (6, 13), (6, 10), (7, 200), (5, 0xFF)]
+                              + [(6, 0xC4)] * 90),
+        "bad": sercon_seed(b"zzz", []),
+    }
+
+
 TARGETS = {"e820": e820_seeds, "fwcfg_dir": fwcfg_seeds, "igd": igd_seeds, "dap": dap_seeds, "mbr": mbr_seeds,
            "eltorito": eltorito_seeds,
            "smbios": smbios_seeds, "tableloader": tableloader_seeds,
            "romheader": romheader_seeds, "bootorder": bootorder_seeds,
-           "pci": pci_seeds, "hid": hid_seeds}
+           "pci": pci_seeds, "hid": hid_seeds, "sercon": sercon_seeds}
 
 
 def main():

@@ -204,7 +204,10 @@ class QemuTimeout(AssertionError):
 
 class Qemu:
     def __init__(self, bios=REEF_BIOS, args=(), name="run", debugcon=True, no_reboot=True,
-                 display_none=True, qmp=False):
+                 display_none=True, qmp=False, serial_input=False):
+        """`serial_input`: COM1 is a socket chardev (its output still logged
+        to serial.log) that send_serial() writes into, as typed on serial.
+        `qmp`: a QMP socket for qmp()."""
         self.bios = bios
         safe = re.sub(r"[^A-Za-z0-9_.-]", "_", name)
         self.dir = os.path.join(OUT, "qemu-runs", safe)
@@ -213,12 +216,18 @@ class Qemu:
         self.serial_path = os.path.join(self.dir, "serial.log")
         self.debug_path = os.path.join(self.dir, "debug.log")
         self.mon_path = os.path.join(self.dir, "mon.sock")
+        self.serial_sock_path = os.path.join(self.dir, "serial.sock")
+        self._serial_sock = None
         cmd = [QEMU, "-no-user-config"]
         if bios:
             cmd += ["-bios", bios]
         if display_none:
             cmd += ["-display", "none"]
-        cmd += ["-serial", "file:" + self.serial_path]
+        if serial_input:
+            cmd += ["-chardev", "socket,id=reefser,path=%s,server=on,wait=off,logfile=%s"
+                    % (self.serial_sock_path, self.serial_path), "-serial", "chardev:reefser"]
+        else:
+            cmd += ["-serial", "file:" + self.serial_path]
         if debugcon:
             cmd += ["-chardev", "file,id=reefdbg,path=" + self.debug_path,
                     "-device", "isa-debugcon,iobase=0x402,chardev=reefdbg"]
@@ -256,6 +265,9 @@ class Qemu:
             except OSError:
                 pass
             self._qmp = None
+        if self._serial_sock:
+            self._serial_sock.close()
+            self._serial_sock = None
         if self._mon:
             try:
                 self._mon.close()
@@ -381,6 +393,26 @@ class Qemu:
 
     def sendkey(self, key):
         self.hmp("sendkey " + key)
+
+    # -- serial input (serial_input=True) ----------------------------------
+    def connect_serial(self, timeout=10):
+        """Connects to the serial socket (once; send_serial does it too)."""
+        deadline = time.monotonic() + timeout
+        while self._serial_sock is None:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                s.connect(self.serial_sock_path)
+                self._serial_sock = s
+            except OSError:
+                s.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def send_serial(self, data):
+        """Bytes into COM1's receiver, as if typed on a serial terminal."""
+        self.connect_serial()
+        self._serial_sock.sendall(data)
 
     def read_phys_file(self, addr, count):
         """Bytes of guest physical memory, through the monitor's pmemsave (for
