@@ -195,11 +195,7 @@ u8 ohci_transfer(UsbDevice& d, UsbPipe p, u32 buf, u32 len, u32* actual) {
 void ohci_recover(UsbDevice& d, UsbPipe p) {
     OhciCtrl& c = *flat<OhciCtrl>(d.hc);
     idle(c, ed_of(c, p));
-    if (p == kPipeControl) return;
-    d.toggle[p] = 0;
-    UsbSetup s{usb::kDirOut | usb::kTypeStandard | usb::kRecipEndpoint, usb::kReqClearFeature,
-               usb::kFeatureEndpointHalt, d.ep_addr[p], 0};
-    ohci_control(d, s, 0);
+    if (p != kPipeControl) usb_clear_halt(d, p);
 }
 
 bool ohci_poll_in(UsbDevice& d, u32 buf, u32 len) {

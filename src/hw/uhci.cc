@@ -161,11 +161,7 @@ u8 uhci_transfer(UsbDevice& d, UsbPipe p, u32 buf, u32 len, u32* actual) {
 void uhci_recover(UsbDevice& d, UsbPipe p) {
     UhciCtrl& c = *flat<UhciCtrl>(d.hc);
     flat<UhciQh>(c.qh)->element = kLinkTerminate;
-    if (p == kPipeControl) return;
-    d.toggle[p] = 0;
-    UsbSetup s{usb::kDirOut | usb::kTypeStandard | usb::kRecipEndpoint, usb::kReqClearFeature,
-               usb::kFeatureEndpointHalt, d.ep_addr[p], 0};
-    uhci_control(d, s, 0);
+    if (p != kPipeControl) usb_clear_halt(d, p);
 }
 
 bool uhci_poll_in(UsbDevice& d, u32 buf, u32 len) {

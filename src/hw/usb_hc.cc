@@ -31,6 +31,13 @@ void usb_recover(UsbDevice& d, UsbPipe p, bool stop) {
     else xhci_recover(d, p, stop);
 }
 
+void usb_clear_halt(UsbDevice& d, UsbPipe p) {
+    d.toggle[p] = 0;
+    UsbSetup s{usb::kDirOut | usb::kTypeStandard | usb::kRecipEndpoint, usb::kReqClearFeature,
+               usb::kFeatureEndpointHalt, d.ep_addr[p], 0};
+    usb_control(d, s, 0);
+}
+
 bool usb_poll_in(UsbDevice& d, u32 buf, u32 len) {
     if (d.kind == UsbHcKind::kEhci) return ehci_poll_in(d, buf, len);
     if (d.kind == UsbHcKind::kUhci) return uhci_poll_in(d, buf, len);

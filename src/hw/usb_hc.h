@@ -60,6 +60,9 @@ u8 usb_transfer(UsbDevice& d, UsbPipe p, u32 buf, u32 len, u32* actual);
 // After a stall: resets the endpoint, puts its dequeue at the enqueue and
 // clears the device's halt feature. After a timeout: stops it first.
 void usb_recover(UsbDevice& d, UsbPipe p, bool stop);
+// UHCI, OHCI (their recovery): the device's halt on pipe p cleared
+// (CLEAR_FEATURE ENDPOINT_HALT), its data toggle back to DATA0.
+void usb_clear_halt(UsbDevice& d, UsbPipe p);
 // Interrupt-in polling without waiting: arms one transfer of `len` bytes
 // at `buf` (if none is outstanding) and says whether one completed since
 // (its code and length in poll_cc/poll_len; the next call rearms).
