@@ -150,34 +150,22 @@ void setup_one(const PciDevice& pd) {
 
 }  // namespace
 
-bool ohci_set_mps0(UsbDevice& d, u16 mps) {
-    d.mps0 = mps;
-    return true;
-}
-
 bool ohci_configure(UsbDevice& d, const UsbInterfaceInfo& info) {
+    const UsbEndpointInfo& e = info.in;
+    if (!e.addr || e.type != usb::kEpInterrupt) return true;
+    // The interrupt pipe's own ED, idle at its first TD, appended to the
+    // periodic list that every HCCA slot starts (polled every frame).
     OhciCtrl& c = *flat<OhciCtrl>(d.hc);
-    const UsbEndpointInfo* eps[kPipeCount] = {nullptr, &info.in, &info.out};
-    for (int p = kPipeIn; p < kPipeCount; p++) {
-        const UsbEndpointInfo& e = *eps[p];
-        if (!e.addr) continue;
-        d.ep_addr[p] = e.addr;
-        d.ep_mps[p] = e.mps;
-        d.toggle[p] = 0;
-        if (p != kPipeIn || e.type != usb::kEpInterrupt) continue;
-        // The interrupt pipe's own ED, idle at its first TD, appended to the
-        // periodic list that every HCCA slot starts (polled every frame).
-        u32 page = u32(reinterpret_cast<uintptr_t>(&d)) - kUsbDevStructOffset;
-        u32 ed = page + kOhciDevIntEd;
-        OhciEd& x = *flat<OhciEd>(ed);
-        x.head = x.tail = page + kOhciDevIntTd;
-        x.next = 0;
-        x.flags = ohci_ed_flags(d, e.addr, e.mps);
-        if (c.int_tail) flat<OhciEd>(c.int_tail)->next = ed;
-        else
-            for (u32 i = 0; i < kHccaInterruptTable; i++) flat<u32>(c.hcca)[i] = ed;
-        c.int_tail = ed;
-    }
+    u32 page = u32(reinterpret_cast<uintptr_t>(&d)) - kUsbDevStructOffset;
+    u32 ed = page + kOhciDevIntEd;
+    OhciEd& x = *flat<OhciEd>(ed);
+    x.head = x.tail = page + kOhciDevIntTd;
+    x.next = 0;
+    x.flags = ohci_ed_flags(d, e.addr, e.mps);
+    if (c.int_tail) flat<OhciEd>(c.int_tail)->next = ed;
+    else
+        for (u32 i = 0; i < kHccaInterruptTable; i++) flat<u32>(c.hcca)[i] = ed;
+    c.int_tail = ed;
     return true;
 }
 

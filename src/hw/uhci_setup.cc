@@ -114,27 +114,14 @@ void setup_one(const PciDevice& pd) {
 
 }  // namespace
 
-bool uhci_set_mps0(UsbDevice& d, u16 mps) {
-    d.mps0 = mps;
-    return true;
-}
-
 bool uhci_configure(UsbDevice& d, const UsbInterfaceInfo& info) {
-    const UsbEndpointInfo* eps[kPipeCount] = {nullptr, &info.in, &info.out};
-    for (int p = kPipeIn; p < kPipeCount; p++) {
-        const UsbEndpointInfo& e = *eps[p];
-        if (!e.addr) continue;
-        d.ep_addr[p] = e.addr;
-        d.ep_mps[p] = e.mps;
-        d.toggle[p] = 0;
-        if (p != kPipeIn || e.type != usb::kEpInterrupt) continue;
-        // The pipe's own queue head, appended to the interrupt chain.
-        UhciCtrl& c = *flat<UhciCtrl>(d.hc);
-        u32 qh = u32(reinterpret_cast<uintptr_t>(&d)) - kUsbDevStructOffset + kUhciDevIntQh;
-        flat<UhciQh>(qh)->link = flat<UhciQh>(qh)->element = kLinkTerminate;
-        __atomic_store_n(&flat<UhciQh>(c.int_tail)->link, qh | kLinkQh, __ATOMIC_RELEASE);
-        c.int_tail = qh;
-    }
+    if (!info.in.addr || info.in.type != usb::kEpInterrupt) return true;
+    // The interrupt pipe's own queue head, appended to the interrupt chain.
+    UhciCtrl& c = *flat<UhciCtrl>(d.hc);
+    u32 qh = u32(reinterpret_cast<uintptr_t>(&d)) - kUsbDevStructOffset + kUhciDevIntQh;
+    flat<UhciQh>(qh)->link = flat<UhciQh>(qh)->element = kLinkTerminate;
+    __atomic_store_n(&flat<UhciQh>(c.int_tail)->link, qh | kLinkQh, __ATOMIC_RELEASE);
+    c.int_tail = qh;
     return true;
 }
 

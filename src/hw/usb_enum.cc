@@ -21,14 +21,31 @@ u8 get_descriptor(UsbDevice& d, u8 type, u32 buf, u16 len) {
 bool set_mps0(UsbDevice& d, u16 mps) {
     switch (d.kind) {
     case UsbHcKind::kEhci: return ehci_set_mps0(d, mps);
-    case UsbHcKind::kUhci: return uhci_set_mps0(d, mps);
-    case UsbHcKind::kOhci: return ohci_set_mps0(d, mps);
+    case UsbHcKind::kUhci:
+    case UsbHcKind::kOhci:
+        d.mps0 = mps;  // read by each control transfer
+        return true;
     default: return xhci_set_mps0(d, mps);
     }
 }
 }  // namespace
 
+namespace {
+// UHCI, OHCI: the pipes' endpoint, max packet, DATA0 (their transfers
+// read these; the controllers keep no per-endpoint state but interrupt's).
+void set_pipes(UsbDevice& d, const UsbInterfaceInfo& info) {
+    const UsbEndpointInfo* eps[kPipeCount] = {nullptr, &info.in, &info.out};
+    for (int p = kPipeIn; p < kPipeCount; p++) {
+        if (!eps[p]->addr) continue;
+        d.ep_addr[p] = eps[p]->addr;
+        d.ep_mps[p] = eps[p]->mps;
+        d.toggle[p] = 0;
+    }
+}
+}  // namespace
+
 bool usb_configure(UsbDevice& d, const UsbInterfaceInfo& info, u8 hub_ports, u8 hub_ttt) {
+    if (d.kind == UsbHcKind::kUhci || d.kind == UsbHcKind::kOhci) set_pipes(d, info);
     bool ok = d.kind == UsbHcKind::kEhci   ? ehci_configure(d, info)
               : d.kind == UsbHcKind::kUhci ? uhci_configure(d, info)
               : d.kind == UsbHcKind::kOhci ? ohci_configure(d, info)

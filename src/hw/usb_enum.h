@@ -80,9 +80,9 @@ bool xhci_configure(UsbDevice& d, const UsbInterfaceInfo& info, u8 hub_ports, u8
 bool ehci_set_mps0(UsbDevice& d, u16 mps);
 bool ehci_configure(UsbDevice& d, const UsbInterfaceInfo& info);
 void ehci_addressed(UsbDevice& d);  // EP0's queue head gets the new address
-bool uhci_set_mps0(UsbDevice& d, u16 mps);
+// UHCI, OHCI: an interrupt-in pipe joins the controller's periodic polls
+// (usb_configure has set the pipes' fields already).
 bool uhci_configure(UsbDevice& d, const UsbInterfaceInfo& info);
-bool ohci_set_mps0(UsbDevice& d, u16 mps);
 bool ohci_configure(UsbDevice& d, const UsbInterfaceInfo& info);
 
 }  // namespace reef

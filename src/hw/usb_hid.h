@@ -39,7 +39,7 @@ struct UsbMouseState {
     HidPointerLayout layout;
     HidPointerState pos;
     u8 rate, resolution;     // as C202h/C203h set them (PS/2 encoding)
-    bool scaling21, enabled;
+    bool scaling21;          // (reporting on/off is the EBDA's flag, svc/mouse.h)
     u8 npackets;
     u8 packets[kMaxPackets][3];
 };

@@ -96,7 +96,7 @@ bool usb_mouse_attach(UsbDevice& d, const UsbInterfaceInfo& info) {
     m.pos = HidPointerState{};
     m.rate = kUsbMouseDefaultRate;
     m.resolution = kUsbMouseDefaultResolution;
-    m.scaling21 = m.enabled = false;
+    m.scaling21 = false;
     m.npackets = 0;
     mouse_attach(MouseBackend::kUsb);
     usb_poll_in(d, m.dev + kUsbDevBufferOffset, info.in.mps);

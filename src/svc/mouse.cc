@@ -39,6 +39,9 @@ u8 status_of(AuxResult r) {
     }
 }
 
+// The status command's first byte (PS/2 E9h).
+constexpr u8 kStatusEnabled = 0x20, kStatusScaling21 = 0x10;
+
 // A USB pointing device has no PS/2 state: the commands C2h sends are
 // answered from (and change) the state kept for it.
 u8 usb_mouse_command(u8 cmd, int arg, u8* resp) {
@@ -51,18 +54,19 @@ u8 usb_mouse_command(u8 cmd, int arg, u8* resp) {
     case ps2mouse::kSetDefaults:
         m.rate = kUsbMouseDefaultRate;
         m.resolution = kUsbMouseDefaultResolution;
-        m.scaling21 = m.enabled = false;
+        m.scaling21 = false;
         break;
-    case ps2mouse::kEnable: m.enabled = true; break;
-    case ps2mouse::kDisable: m.enabled = false; break;
+    case ps2mouse::kEnable:  // reporting: mouse_service keeps it in the EBDA's flags
+    case ps2mouse::kDisable: break;
     case ps2mouse::kSetRate: m.rate = u8(arg); break;
     case ps2mouse::kSetResolution: m.resolution = u8(arg); break;
     case ps2mouse::kScaling11: m.scaling21 = false; break;
     case ps2mouse::kScaling21: m.scaling21 = true; break;
     case ps2mouse::kGetId: resp[0] = ps2mouse::kIdStandard; break;
     case ps2mouse::kStatus:
-        // Byte 0: remote mode 0, enabled (bit 5), 2:1 scaling (bit 4), buttons.
-        resp[0] = u8((m.enabled ? 0x20 : 0) | (m.scaling21 ? 0x10 : 0));
+        // Byte 0: remote mode 0, reporting enabled, 2:1 scaling, buttons 0.
+        resp[0] = u8(((EBDA_GET(mouse_flag2) & mouseflag::kEnabled) ? kStatusEnabled : 0) |
+                     (m.scaling21 ? kStatusScaling21 : 0));
         resp[1] = m.resolution;
         resp[2] = m.rate;
         break;
@@ -148,7 +152,7 @@ void mouse_timer_poll() {
     if ((f2 & (mouseflag::kHandler | mouseflag::kEnabled)) != (mouseflag::kHandler | mouseflag::kEnabled)) return;
     if (!g_post_done || in_vm86() || on_call32_stack()) return;
     UsbMouseState& m = g_usbmouse;
-    if (!m.enabled || !call32(CALL32_ADDR(c32_usb_mouse_poll), 0)) return;
+    if (!call32(CALL32_ADDR(c32_usb_mouse_poll), 0)) return;
     u8 n = m.npackets;
     m.npackets = 0;
     for (u8 i = 0; i < n; i++) {
