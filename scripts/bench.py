@@ -131,6 +131,8 @@ CONFIGS = [
     ("pc-ehci-128m", "pc + usb-storage on EHCI 128M", ["-M", "pc", "-m", "128M", "--disk", "usb-ehci"]),
     ("pc-uhci-128m", "pc + usb-storage on UHCI 128M", ["-M", "pc", "-m", "128M", "--disk", "usb-uhci"]),
     ("pc-ohci-128m", "pc + usb-storage on OHCI 128M", ["-M", "pc", "-m", "128M", "--disk", "usb-ohci"]),
+    # usb-uas on xHCI has no row: SeaBIOS 1.16 cannot boot it (no streams).
+    ("pc-uas-ehci-128m", "pc + usb-uas on EHCI 128M", ["-M", "pc", "-m", "128M", "--disk", "uas-ehci"]),
     # "--kernel": no disk; -kernel with tests/payloads/bench/kernel.S (build_kernel_payload), measured
     # from reset to the kernel's entry [4]; also under qboot.
     ("pc-kernel-128m", "pc -kernel 128M [4]", ["-M", "pc", "-m", "128M", "--kernel"]),

@@ -120,7 +120,7 @@ u8 ehci_transfer(UsbDevice& d, UsbPipe p, u32 buf, u32 len, u32* actual) {
     u32 qa = blk + kEhciQtdArea;
     u32 lens[kEhciMaxQtds];
     u32 n = 0, off = 0;
-    u32 pid = p == kPipeIn ? kTokPidIn : kTokPidOut;
+    u32 pid = (d.ep_addr[p] & usb::kEpDirIn) ? kTokPidIn : kTokPidOut;
     // The terminating alternate: an inactive qTD after the chain's room.
     u32 stop = qa + (kEhciMaxQtds - 1) * 32;
     flat<EhciQtd>(stop)->token = 0;

@@ -111,7 +111,7 @@ bool enumerate_port(EhciCtrl& c, u32 ctrl_flat, const char* name, u32 port) {
     if (!dp) return false;
     UsbDevice& d = *dp;
     u32 blk = u32(reinterpret_cast<uintptr_t>(dp)) - kUsbDevStructOffset;
-    for (int p = 0; p < kPipeCount; p++) d.qh[p] = blk + p * sizeof(EhciQh);
+    for (int p = 0; p < kPipesInDevPage; p++) d.qh[p] = blk + p * sizeof(EhciQh);
     init_qh(*flat<EhciQh>(d.qh[kPipeControl]), qh_chars(0, 0, d.mps0, true), kLinkTerminate);
     link_qh(c, d.qh[kPipeControl]);
     return usb_address_and_enumerate(d, c.next_addr++, name, port);
@@ -172,9 +172,8 @@ bool ehci_set_mps0(UsbDevice& d, u16 mps) {
 
 bool ehci_configure(UsbDevice& d, const UsbInterfaceInfo& info) {
     EhciCtrl& c = *flat<EhciCtrl>(d.hc);
-    const UsbEndpointInfo* eps[kPipeCount] = {nullptr, &info.in, &info.out};
     for (int p = kPipeIn; p < kPipeCount; p++) {
-        const UsbEndpointInfo& e = *eps[p];
+        const UsbEndpointInfo& e = usb_pipe_endpoint(info, p);
         if (!e.addr) continue;
         if (e.type != usb::kEpBulk) {
             dlog(1, "ehci: endpoint %02x: only bulk endpoints are driven; skipped\n", e.addr);

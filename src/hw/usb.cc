@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
-// USB descriptors and Bulk-Only Transport wrappers: pure logic (src/hw/usb.h).
+// USB descriptors, Bulk-Only Transport wrappers and UAS information units:
+// pure logic (src/hw/usb.h).
 #include "hw/usb.h"
 
 namespace reef {
@@ -30,7 +31,8 @@ bool usb_find_interface(const u8* d, u32 len, u8 cls, u8 proto, UsbInterfaceInfo
     if (total < len) len = total;
     u8 config = d[5];
     bool in_match = false, found = false;
-    UsbEndpointInfo* last = nullptr;
+    UsbEndpointInfo cur{};             // the endpoint descriptor read last
+    UsbEndpointInfo* last = nullptr;   // where it was kept (the first each way)
     for (u32 off = 0; off + 2 <= len;) {
         u8 l = d[off], type = d[off + 1];
         if (l < 2 || off + l > len) break;
@@ -48,19 +50,37 @@ bool usb_find_interface(const u8* d, u32 len, u8 cls, u8 proto, UsbInterfaceInfo
                 out->proto = p[7];
             }
             last = nullptr;
+            cur = UsbEndpointInfo{};
         } else if (type == usb::kDescEndpoint && l >= usb::kEndpointDescLen && in_match) {
             u8 t = p[3] & usb::kEpTypeMask;
             UsbEndpointInfo* e = (p[2] & usb::kEpDirIn) ? &out->in : &out->out;
             last = nullptr;
-            if ((t == usb::kEpBulk || t == usb::kEpInterrupt) && !e->addr) {
-                e->addr = p[2];
-                e->type = t;
-                e->mps = u16(le16(p + 4) & 0x7FF);
-                e->interval = p[6];
+            cur = UsbEndpointInfo{};
+            if (t == usb::kEpBulk || t == usb::kEpInterrupt) {
+                cur.addr = p[2];
+                cur.type = t;
+                cur.mps = u16(le16(p + 4) & 0x7FF);
+                cur.interval = p[6];
+                if (!e->addr) {
+                    *e = cur;
+                    last = e;
+                }
+            }
+        } else if (type == usb::kDescSsEpCompanion && l >= usb::kSsCompanionLen && in_match) {
+            cur.max_burst = p[2];
+            if (cur.type == usb::kEpBulk) cur.max_streams = p[3] & 0x1F;
+            if (last) *last = cur;
+        } else if (type == uas::kDescPipeUsage && l >= 3 && in_match && cur.addr) {
+            // UAS: the pipe this endpoint is (its own slot, whichever came first).
+            UsbEndpointInfo* e = p[2] == uas::kPipeIdCommand  ? &out->cmd
+                                 : p[2] == uas::kPipeIdStatus ? &out->status
+                                 : p[2] == uas::kPipeIdDataIn ? &out->in
+                                 : p[2] == uas::kPipeIdDataOut ? &out->out
+                                                               : nullptr;
+            if (e) {
+                *e = cur;
                 last = e;
             }
-        } else if (type == usb::kDescSsEpCompanion && l >= usb::kSsCompanionLen && last) {
-            last->max_burst = p[2];
         }
         off += l;
     }
@@ -90,6 +110,41 @@ BotResult bot_check_csw(const u8* csw, u32 got, u32 tag) {
     case bot::kCswFailed: return BotResult::kFailed;
     case bot::kCswPhaseError: return BotResult::kPhaseError;
     default: return BotResult::kInvalid;
+    }
+}
+
+void uas_make_command_iu(u8* iu, u16 tag, u8 lun, const u8* cdb, u8 cdb_len) {
+    for (u32 i = 0; i < uas::kCommandIuLen; i++) iu[i] = 0;
+    iu[0] = uas::kIuCommand;
+    iu[2] = u8(tag >> 8);
+    iu[3] = u8(tag);
+    // iu[4]: priority 0, task attribute 0 (simple); iu[6]: no additional CDB.
+    iu[9] = lun;  // SAM single-level LUN: peripheral addressing, bus 0
+    if (cdb_len > 16) cdb_len = 16;
+    for (u8 i = 0; i < cdb_len; i++) iu[16 + i] = cdb[i];
+}
+
+UasIu uas_parse_status(const u8* iu, u32 got, u16 tag, UasStatusInfo* out, u8* sense, u32 sense_max) {
+    *out = UasStatusInfo{};
+    if (got < 4 || u16(iu[2] << 8 | iu[3]) != tag) return UasIu::kInvalid;
+    switch (iu[0]) {
+    case uas::kIuReadReady: return UasIu::kReadReady;
+    case uas::kIuWriteReady: return UasIu::kWriteReady;
+    case uas::kIuResponse:
+        if (got < 8) return UasIu::kInvalid;
+        out->response = iu[7];
+        return UasIu::kResponse;
+    case uas::kIuSense: {
+        if (got < uas::kSenseIuHeader) return UasIu::kInvalid;
+        out->status = iu[6];
+        u32 n = u32(iu[14] << 8 | iu[15]);
+        if (n > got - uas::kSenseIuHeader) n = got - uas::kSenseIuHeader;  // what arrived
+        if (n > sense_max) n = sense_max;
+        for (u32 i = 0; i < n; i++) sense[i] = iu[uas::kSenseIuHeader + i];
+        out->sense_len = u8(n);
+        return UasIu::kSense;
+    }
+    default: return UasIu::kInvalid;
     }
 }
 

@@ -15,7 +15,7 @@ constexpr u8 kDirIn = 0x80, kDirOut = 0x00, kTypeStandard = 0x00, kTypeClass = 0
              kRecipInterface = 0x01, kRecipEndpoint = 0x02;
 // Standard requests.
 constexpr u8 kReqGetStatus = 0, kReqClearFeature = 1, kReqSetFeature = 3, kReqSetAddress = 5,
-             kReqGetDescriptor = 6, kReqSetConfiguration = 9;
+             kReqGetDescriptor = 6, kReqSetConfiguration = 9, kReqSetInterface = 11;
 constexpr u16 kFeatureEndpointHalt = 0;
 // Descriptor types.
 constexpr u8 kDescDevice = 1, kDescConfig = 2, kDescInterface = 4, kDescEndpoint = 5, kDescSsEpCompanion = 0x30;
@@ -78,6 +78,7 @@ struct UsbEndpointInfo {
     u16 mps;        // wMaxPacketSize bits 10:0
     u8 interval;    // bInterval
     u8 max_burst;   // SuperSpeed companion bMaxBurst (0 otherwise)
+    u8 max_streams; // SuperSpeed bulk companion: log2 of the streams it has (0: none)
 };
 
 // The first interface of a configuration that a class driver takes.
@@ -86,6 +87,9 @@ struct UsbInterfaceInfo {
     u8 number, alt;
     u8 cls, subclass, proto;
     UsbEndpointInfo in, out;      // the first bulk or interrupt endpoint each way
+    // UAS (protocol 62h): the pipes named by Pipe Usage descriptors; in and
+    // out are then the data-in and data-out pipes.
+    UsbEndpointInfo status, cmd;
 };
 
 // Walks the configuration descriptor `d` (`len` bytes: the whole
@@ -123,5 +127,33 @@ enum class BotResult : u8 { kPassed, kFailed, kPhaseError, kInvalid };
 // is short, has the wrong signature or tag, or a status above 2 is
 // invalid (the device needs a reset recovery), as is a phase error.
 BotResult bot_check_csw(const u8* csw, u32 got, u32 tag);
+
+// ---- USB Attached SCSI (UAS 1.0, T10 UAS-2) ------------------------------
+// Four bulk pipes: commands out, status in, data in, data out. On
+// SuperSpeed the status and data pipes are streamed (the stream ID is the
+// command's tag); at high speed the device announces the data phase with a
+// READ READY / WRITE READY IU on the status pipe.
+namespace uas {
+constexpr u8 kDescPipeUsage = 0x24;  // bLength 4, bDescriptorType, bPipeID, reserved
+constexpr u8 kPipeIdCommand = 1, kPipeIdStatus = 2, kPipeIdDataIn = 3, kPipeIdDataOut = 4;
+// Information unit IDs.
+constexpr u8 kIuCommand = 0x01, kIuSense = 0x03, kIuResponse = 0x04, kIuReadReady = 0x06, kIuWriteReady = 0x07;
+constexpr u32 kCommandIuLen = 32;   // header, attribute, LUN, a 16-byte CDB
+constexpr u32 kSenseIuHeader = 16;  // sense data follows
+constexpr u32 kStatusIuMax = 64;    // what the status buffer holds
+constexpr u32 kTag = 1;             // one command at a time: always the same tag (and stream)
+}  // namespace uas
+
+// The Command IU for `cdb` (simple task attribute) to `lun` (single-level).
+void uas_make_command_iu(u8* iu, u16 tag, u8 lun, const u8* cdb, u8 cdb_len);
+
+// A status-pipe IU of `got` bytes, checked against `tag`.
+enum class UasIu : u8 { kReadReady, kWriteReady, kSense, kResponse, kInvalid };
+struct UasStatusInfo {
+    u8 status;       // Sense IU: the SCSI status
+    u8 sense_len;    // bytes of sense data (at most `sense_max`, copied to sense)
+    u8 response;     // Response IU: the response code
+};
+UasIu uas_parse_status(const u8* iu, u32 got, u16 tag, UasStatusInfo* out, u8* sense, u32 sense_max);
 
 }  // namespace reef

@@ -34,11 +34,11 @@ namespace {
 // UHCI, OHCI: the pipes' endpoint, max packet, DATA0 (their transfers
 // read these; the controllers keep no per-endpoint state but interrupt's).
 void set_pipes(UsbDevice& d, const UsbInterfaceInfo& info) {
-    const UsbEndpointInfo* eps[kPipeCount] = {nullptr, &info.in, &info.out};
-    for (int p = kPipeIn; p < kPipeCount; p++) {
-        if (!eps[p]->addr) continue;
-        d.ep_addr[p] = eps[p]->addr;
-        d.ep_mps[p] = eps[p]->mps;
+    for (int p = kPipeIn; p < kPipesInDevPage; p++) {
+        const UsbEndpointInfo& e = usb_pipe_endpoint(info, p);
+        if (!e.addr) continue;
+        d.ep_addr[p] = e.addr;
+        d.ep_mps[p] = e.mps;
         d.toggle[p] = 0;
     }
 }
@@ -139,6 +139,8 @@ UsbEnumResult usb_enumerate(UsbDevice& d, const char* where, UsbInterfaceInfo* h
     UsbInterfaceInfo info;
     if (usb_find_interface(buf, len, usb::kClassMassStorage, usb::kMsdProtoBot, &info))
         return usb_msd_attach(d, info) ? UsbEnumResult::kTaken : UsbEnumResult::kSkipped;
+    if (CONFIG_USB_UAS && usb_find_interface(buf, len, usb::kClassMassStorage, usb::kMsdProtoUas, &info))
+        return usb_uas_attach(d, info) ? UsbEnumResult::kTaken : UsbEnumResult::kSkipped;
     if (CONFIG_USB_KEYBOARD && usb_find_interface(buf, len, usb::kClassHid, usb::kHidProtoKeyboard, &info) &&
         info.subclass == usb::kHidSubclassBoot)
         return usb_kbd_attach(d, info) ? UsbEnumResult::kTaken : UsbEnumResult::kSkipped;

@@ -8,8 +8,11 @@
 
 namespace reef {
 
-// Pipes of a device: the default control pipe and one endpoint each way.
-enum UsbPipe : u8 { kPipeControl = 0, kPipeIn = 1, kPipeOut = 2, kPipeCount = 3 };
+// Pipes of a device: the default control pipe and one endpoint each way;
+// a UAS device also has its status (in) and command (out) pipes, whose
+// rings / queue heads are in its UAS page (usb_uas_pipes), not the device's.
+enum UsbPipe : u8 { kPipeControl = 0, kPipeIn = 1, kPipeOut = 2, kPipeStatus = 3, kPipeCmd = 4, kPipeCount = 5 };
+constexpr int kPipesInDevPage = 3;  // control, in, out
 
 // A device on a root port; lives in its own DMA block (the output device
 // context, then its transfer rings, then this).
@@ -36,11 +39,20 @@ struct UsbDevice {
     u32 qh[kPipeCount];
     u8 toggle[kPipeCount];
     u32 tag;                  // last BOT tag
+    // xHCI streams (UAS on SuperSpeed): the stream ID each pipe's transfers
+    // use (0: the endpoint has no streams) and its Stream Context Array.
+    u8 stream[kPipeCount];
+    u32 stream_array[kPipeCount];
     // Interrupt-in polling (HID): a TRB is outstanding on pipe In.
     bool poll_armed, poll_done;
     u8 poll_cc;
     u32 poll_len;
 };
+
+// The interface's endpoint behind pipe p (kPipeIn .. kPipeCmd).
+inline const UsbEndpointInfo& usb_pipe_endpoint(const UsbInterfaceInfo& i, int p) {
+    return p == kPipeIn ? i.in : p == kPipeOut ? i.out : p == kPipeStatus ? i.status : i.cmd;
+}
 
 // A small DMA buffer of the class driver's (a HID report), this far past the
 // UsbDevice in its page.

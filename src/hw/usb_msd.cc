@@ -32,6 +32,7 @@ u8 fail(UsbDevice& dev, const char* what, u8 cc) {
 UsbState& usb_state() { return g_usb; }
 
 u8 usb_msd_exec(UsbMsdDrive& d, ScsiCmd* c) {
+    if (d.uas) return usb_uas_exec(d, c);
     UsbDevice& dev = *reinterpret_cast<UsbDevice*>(uintptr_t(d.dev));
     u32 tag = ++dev.tag;
     BotCbw cbw = bot_make_cbw(tag, c->len, !c->write, d.lun, c->cdb, c->cdb_len);

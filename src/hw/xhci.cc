@@ -110,7 +110,9 @@ void restart_ep(UsbDevice& d, UsbPipe p, bool stop) {
     XhciCtrl& c = ctrl_of(d);
     u32 slot_ep = u32(d.slot) << kTrbSlotShift | u32(d.dci[p]) << kTrbEpShift;
     xhci_command(c, XhciTrb{0, 0, xhci_trb_control(stop ? kTrbStopEndpoint : kTrbResetEndpoint) | slot_ep});
-    xhci_command(c, XhciTrb{xhci_ring_dequeue_ptr(d.ring[p]), 0, xhci_trb_control(kTrbSetTrDequeue) | slot_ep});
+    // A streamed endpoint: the stream's ring (its ID, a primary context).
+    u64 dq = xhci_ring_dequeue_ptr(d.ring[p]) | (d.stream[p] ? kSctPrimary : 0);
+    xhci_command(c, XhciTrb{dq, u32(d.stream[p]) << kTrbStreamShift, xhci_trb_control(kTrbSetTrDequeue) | slot_ep});
 }
 }  // namespace
 
@@ -160,7 +162,7 @@ u8 xhci_transfer(UsbDevice& d, UsbPipe p, u32 buf, u32 len, u32* actual) {
         u32 ctl = xhci_trb_control(kTrbNormal) | (end ? kTrbIoc : kTrbChain);
         last = push(r, XhciTrb{ch[i].addr, ch[i].len | ch[i].td_size << kTdSizeShift, ctl});
     }
-    ring_doorbell(c, d.slot, d.dci[p]);
+    ring_doorbell(c, d.slot, d.dci[p] | u32(d.stream[p]) << kDbStreamShift);
     XhciTrb ev;
     u8 cc = wait_for(c, Want{kTrbTransferEvent, d.slot, d.dci[p], last}, kXferTimeoutUs, &ev);
     if (cc == kCcSuccess || cc == kCcShortPacket) {

@@ -41,6 +41,13 @@ constexpr u32 kLegSmiEvents = 0xE0000000;   // its RW1C event bits
 // Endpoint context types (xHCI 1.2 table 6-9).
 constexpr u8 kEpTypeBulkOut = 2, kEpTypeIntOut = 3, kEpTypeControl = 4, kEpTypeBulkIn = 6, kEpTypeIntIn = 7;
 constexpr u8 kEpStateHalted = 2;
+// Streams (xHCI 1.2 4.12): endpoint context dword 0 MaxPStreams (bits
+// 14:10; 1 = a primary array of 4 entries) and LSA (linear array, no
+// secondary arrays); a stream context's type (bits 3:1) 1 = primary ring.
+constexpr u32 kEpMaxPStreams1 = 1u << 10, kEpLsa = 1u << 15;
+constexpr u32 kStreamArrayEntries = 4;
+constexpr u64 kSctPrimary = 1u << 1;
+constexpr u32 kDbStreamShift = 16, kTrbStreamShift = 16;  // doorbell target bits 31:16; Set TR Dequeue dword 2
 // Ring sizes (TRBs).
 constexpr u16 kCmdRingTrbs = 16, kEventRingTrbs = 64, kXferRingTrbs = 16;
 constexpr u8 kMaxSlots = 16, kMaxPorts = 32, kMaxScratchpads = 32;
@@ -50,6 +57,12 @@ constexpr u32 kCmdTimeoutUs = 2000000, kXferTimeoutUs = 5000000;
 // What an xHC needs at run time; lives in its DMA block (permanent high
 // zone), which also holds the rings, the ERST, the DCBAA and the input
 // context (layout in xhci_setup.cc).
+// A Stream Context (16 bytes): the stream's TR dequeue pointer | SCT | DCS.
+struct XhciStreamCtx {
+    u64 dequeue;
+    u64 reserved;
+};
+
 struct XhciCtrl {
     u32 op, rt, db;           // flat addresses of the register groups
     u16 bdf;

@@ -205,7 +205,7 @@ u32 address_device(Hc& h, const Attach& a) {
     d.tt_port = a.tt_port;
     d.speed = a.speed;
     d.mps0 = usb_default_mps0(a.speed);
-    for (int p = 0; p < kPipeCount; p++)
+    for (int p = 0; p < kPipesInDevPage; p++)
         d.ring[p] = XhciRing{blk + kOffDevRings + p * kXferRingTrbs * 16u, kXferRingTrbs, 0, 1};
     d.dci[kPipeControl] = 1;
     flat<u64>(c.dcbaa)[slot] = blk;
@@ -256,10 +256,9 @@ bool xhci_configure(UsbDevice& d, const UsbInterfaceInfo& info, u8 hub_ports, u8
     u32* icc = ctx_dw(c.input_ctx, 0, cs);
     icc[1] = 0x1;
     u8 max_dci = 1;
-    const UsbEndpointInfo* eps[kPipeCount] = {nullptr, &info.in, &info.out};
     bool full_or_low = d.speed == UsbSpeed::kFull || d.speed == UsbSpeed::kLow;
     for (int p = kPipeIn; p < kPipeCount; p++) {
-        const UsbEndpointInfo& e = *eps[p];
+        const UsbEndpointInfo& e = usb_pipe_endpoint(info, p);
         if (!e.addr) continue;
         u8 dci = u8((e.addr & usb::kEpNumMask) * 2 + ((e.addr & usb::kEpDirIn) ? 1 : 0));
         d.dci[p] = dci;
@@ -268,7 +267,18 @@ bool xhci_configure(UsbDevice& d, const UsbInterfaceInfo& info, u8 hub_ports, u8
         icc[1] |= 1u << dci;
         if (dci > max_dci) max_dci = dci;
         u8 interval = e.type == usb::kEpInterrupt ? xhci_ep_interval(full_or_low, e.interval) : 0;
-        fill_ep_ctx(ctx_dw(c.input_ctx, 1 + dci, cs), ep_ctx_type(e), e.mps, e.max_burst, interval, d.ring[p]);
+        u32* ep = ctx_dw(c.input_ctx, 1 + dci, cs);
+        fill_ep_ctx(ep, ep_ctx_type(e), e.mps, e.max_burst, interval, d.ring[p]);
+        if (d.stream_array[p]) {
+            // One primary stream (ID 1) in a linear array of 4 (MaxPStreams
+            // 1): the endpoint's dequeue is the array, entry 1 the ring.
+            XhciStreamCtx* sa = flat<XhciStreamCtx>(d.stream_array[p]);
+            __builtin_memset(sa, 0, kStreamArrayEntries * sizeof(XhciStreamCtx));
+            sa[d.stream[p]].dequeue = xhci_ring_dequeue_ptr(d.ring[p]) | kSctPrimary;
+            ep[0] |= kEpMaxPStreams1 | kEpLsa;
+            ep[2] = d.stream_array[p];
+            ep[3] = 0;
+        }
     }
     // The slot context as the controller has it, with the new entry count.
     __builtin_memcpy(ctx_dw(c.input_ctx, 1, cs), flat<void>(d.out_ctx), 16);

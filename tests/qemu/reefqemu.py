@@ -59,7 +59,10 @@ SCSI_HBAS = {"virtio-scsi": "virtio-scsi-pci", "virtio-scsi-modern": "virtio-scs
 USB_HCS = {"usb-xhci": "qemu-xhci", "usb-nec-xhci": "nec-usb-xhci", "usb-ehci": "usb-ehci",
            "usb-ich9-ehci": "ich9-usb-ehci1", "usb-uhci": "piix3-usb-uhci", "usb-ich9-uhci": "ich9-usb-uhci1",
            "usb-ohci": "pci-ohci"}
-DISK_IFACES = ("ide", "ahci", "virtio", "virtio-modern", "nvme") + tuple(SCSI_HBAS) + tuple(USB_HCS)
+# USB Attached SCSI: a usb-uas device on the controller, the image as a
+# scsi-hd / scsi-cd on its SCSI bus (SuperSpeed with streams on xHCI).
+UAS_HCS = {"uas-xhci": "qemu-xhci", "uas-ehci": "usb-ehci"}
+DISK_IFACES = ("ide", "ahci", "virtio", "virtio-modern", "nvme") + tuple(SCSI_HBAS) + tuple(USB_HCS) + tuple(UAS_HCS)
 
 
 def disk_args(image, iface="ide", machine="pc", media="disk", drive_opts="", index=0, dev_opts=""):
@@ -80,6 +83,8 @@ def disk_args(image, iface="ide", machine="pc", media="disk", drive_opts="", ind
                      a qemu-xhci / nec-usb-xhci / usb-ehci / ich9-usb-ehci1 /
                      piix3-usb-uhci / ich9-usb-uhci1 / pci-ohci controller with the image
                      as a usb-storage device (media=cdrom: removable)
+      uas-xhci, uas-ehci  a qemu-xhci / usb-ehci controller with a usb-uas device,
+                     the image a scsi-hd / scsi-cd behind it
 
     `drive_opts` is appended to -drive (",snapshot=on", throttling, ...),
     `dev_opts` to the disk's device (",logical_block_size=4096", ...)."""
@@ -121,6 +126,9 @@ def disk_args(image, iface="ide", machine="pc", media="disk", drive_opts="", ind
         return args + ["-device", "%s,id=usb%d" % (USB_HCS[iface], n),
                        "-device", "usb-storage,drive=%s,bus=usb%d.0%s%s" % (did, n, ",removable=on" if cd else "",
                                                                     dev_opts)]
+    if iface in UAS_HCS:
+        return args + ["-device", "%s,id=usb%d" % (UAS_HCS[iface], n), "-device", "usb-uas,id=uas%d,bus=usb%d.0" % (n, n),
+                       "-device", "%s,drive=%s,bus=uas%d.0%s" % (scsi_dev, did, n, dev_opts)]
     raise ValueError("unknown disk interface %r (known: %s)" % (iface, ", ".join(DISK_IFACES)))
 
 

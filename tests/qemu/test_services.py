@@ -60,7 +60,7 @@ STATE_LBA = 2
 SERVICE_DISKS = [("pc", "ide"), ("pc", "virtio"), ("q35", "virtio-modern"), ("q35", "ahci"), ("q35", "nvme"),
                  ("pc", "megasas"), ("pc", "pvscsi"), ("pc", "mptsas1068"),
                  ("pc", "virtio-scsi"), ("pc", "lsi"), ("pc", "am53c974"), ("q35", "usb-xhci"), ("pc", "usb-ehci"),
-                 ("pc", "usb-ohci")]
+                 ("pc", "usb-ohci"), ("q35", "uas-xhci"), ("pc", "uas-ehci")]
 
 
 def qemu_args(img, machine="pc", iface="ide"):
@@ -142,7 +142,8 @@ EDD_IFACE = {"ide": (b"ATA ", 0x0101), "virtio": (b"SCSI", 0x0100), "virtio-mode
              "nvme": (b"SCSI", 0x0108),
              "megasas": (b"SCSI", 0x0104), "pvscsi": (b"SCSI", 0x0100), "mptsas1068": (b"SCSI", 0x0100),
              "virtio-scsi": (b"SCSI", 0x0100), "lsi": (b"SCSI", 0x0100), "am53c974": (b"SCSI", 0x0100),
-             "usb-xhci": (b"USB ", 0x0C03), "usb-ehci": (b"USB ", 0x0C03), "usb-ohci": (b"USB ", 0x0C03)}
+             "usb-xhci": (b"USB ", 0x0C03), "usb-ehci": (b"USB ", 0x0C03), "usb-ohci": (b"USB ", 0x0C03),
+             "uas-xhci": (b"USB ", 0x0C03), "uas-ehci": (b"USB ", 0x0C03)}
 
 
 def config_sector(iface="ide"):
