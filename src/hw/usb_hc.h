@@ -10,7 +10,7 @@ namespace reef {
 
 // Pipes of a device: the default control pipe and one endpoint each way;
 // a UAS device also has its status (in) and command (out) pipes, whose
-// rings / queue heads are in its UAS page (usb_uas_pipes), not the device's.
+// rings / queue heads are in its UAS page (usb_uas_attach), not the device page.
 enum UsbPipe : u8 { kPipeControl = 0, kPipeIn = 1, kPipeOut = 2, kPipeStatus = 3, kPipeCmd = 4, kPipeCount = 5 };
 constexpr int kPipesInDevPage = 3;  // control, in, out
 

@@ -100,7 +100,7 @@ bool usb_uas_attach(UsbDevice& dev, const UsbInterfaceInfo& info) {
     if (streams)
         for (int p = kPipeIn; p <= kPipeStatus; p++) {
             dev.stream[p] = u8(uas::kTag);
-            dev.stream_array[p] = page + kUasStreamArrays + u32(p - kPipeIn) * xhci::kStreamArrayEntries * 16;
+            dev.stream_array[p] = page + kUasStreamArrays + u32(p - kPipeIn) * xhci::kStreamArrayEntries * sizeof(XhciStreamCtx);
         }
     if (!usb_configure(dev, info)) return false;
     if (info.alt) {  // the UAS alternate setting of an interface whose default is Bulk-Only
