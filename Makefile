@@ -184,10 +184,12 @@ $(OUT)/bios.bin: $(OUT)/bios.elf scripts/checklayout.py scripts/checkrefs.py scr
 # console-setup's PSF fonts. gcc must not emit jump or switch tables: they
 # would be read through DS, which is the caller's stack (vgasrc/vgarom.h).
 SRCVGA := $(call modes_of,vga16)
-VGA_VARIANTS := stdvga virtio qxl
+VGA_VARIANTS := stdvga virtio qxl bochs-display ramfb
 VGA_IDS_stdvga := 1234 1111
 VGA_IDS_virtio := 1af4 1050
 VGA_IDS_qxl := 1b36 0100
+VGA_IDS_bochs-display := 1234 1111
+VGA_IDS_ramfb := 1234 1111
 VGAFLAGS := $(filter-out -fcallgraph-info=su,$(FWFLAGS)) -I. -m16 -DREEF_MODE16 -DREEF_VGAROM \
   -fno-jump-tables -fno-tree-switch-conversion
 VGAROMS := $(patsubst %,$(OUT)/vgabios-%.bin,$(VGA_VARIANTS))

@@ -36,8 +36,8 @@ def check(rom, vendor, device):
         bad.append("PCIR names %04x:%04x, not %04x:%04x" % (vid, did, vendor, device))
     if length < 0x18:
         bad.append("PCIR length %d" % length)
-    if cls != b"\x00\x00\x03":
-        bad.append("class code %s is not 030000h (VGA)" % cls[::-1].hex())
+    if cls not in (b"\x00\x00\x03", b"\x00\x80\x03"):
+        bad.append("class code %s is not 030000h (VGA) or 038000h (other display)" % cls[::-1].hex())
     if code_type != 0 or not indicator & 0x80:
         bad.append("not a single x86 image (code type %d, indicator %02xh)" % (code_type, indicator))
     if img_len * BLOCK != size:

@@ -33,7 +33,7 @@ vga_pcir:
         .word 0                     // device list
         .word 0x18                  // length of this structure
         .byte 0                     // revision
-        .byte 0x00, 0x00, 0x03      // class code 030000h: VGA-compatible display
+        .byte 0x00, VGA_PCI_CLASS_SUB, 0x03  // class code 030000h VGA-compatible / 038000h other display
         .word 0                     // image length in 512-byte blocks: scripts/vgarom.py
         .word 1                     // code revision
         .byte 0                     // code type: x86

@@ -2,7 +2,9 @@
 // The VGA ROM's init: far-called by the system BIOS at ROM:0003 with
 // AX = PCI bus/devfn, while the ROM is still writable RAM.
 #include "lib/bda.h"
+#include "vgasrc/fbcon.h"
 #include "vgasrc/text.h"
+#include "vgasrc/vgaconf.h"
 #include "vgasrc/vgarom.h"
 
 extern "C" void vga_int10_entry();
@@ -17,7 +19,11 @@ constexpr u8 kInitialMode = 0x03;
 extern "C" void vga_init(u16 bdf) {
     using namespace reef;
     using namespace reef::vga;
-    vbe_init(bdf);
+    if (VGA_FB) {
+        if (!fb_init(bdf)) return;  // INT 10h not hooked: the BIOS goes on without video
+    } else {
+        vbe_init(bdf);
+    }
     u16 cs = rom_seg();
     far_write<u16>(0, kIntVideo * 4u, u16(u32(&vga_int10_entry)));
     far_write<u16>(0, kIntVideo * 4u + 2, cs);

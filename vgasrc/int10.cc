@@ -4,8 +4,10 @@
 // functions, display combination; VBE (AH=4Fh) in vgasrc/vbe.cc.
 // docs/vga-bios.md has the table.
 #include "lib/bda.h"
+#include "vgasrc/fbcon.h"
 #include "vgasrc/romlib.h"
 #include "vgasrc/text.h"
+#include "vgasrc/vgaconf.h"
 #include "vgasrc/vgahw.h"
 #include "vgasrc/vgarom.h"
 
@@ -171,7 +173,7 @@ bool current_screen(Screen* s) {
     LegacyMode m;
     s->mode = BDA_GET(video_mode);
     if (!find_mode(s->mode, &m)) return false;
-    s->seg = m.seg;
+    s->seg = VGA_FB ? fb_text_seg() : m.seg;
     s->text = m.regs != kRegs320x200x256;
     s->cols = u8(BDA_GET(video_cols));
     s->rows = u8(BDA_GET(video_rows) + 1);
@@ -189,7 +191,7 @@ u16 cursor_get(u8 page) {
 void cursor_set(const Screen& s, u8 page, u8 row, u8 col) {
     page &= 7;
     far_write<u16>(kBdaSeg, __builtin_offsetof(Bda, cursor_pos) + page * 2u, u16(row << 8 | col));
-    if (page != s.page || !s.text) return;
+    if (page != s.page || !s.text || VGA_FB) return;  // the framebuffer console draws no cursor
     u16 pos = u16(BDA_GET(video_pagestart) / 2 + row * s.cols + col);
     crtc_write(s.crtc, crtc::kCursorHigh, u8(pos >> 8));
     crtc_write(s.crtc, crtc::kCursorLow, u8(pos));
@@ -199,6 +201,10 @@ void cursor_set(const Screen& s, u8 page, u8 row, u8 col) {
 constexpr u16 kGlyphSlot = 32;
 
 void load_font(u16 sseg, u16 soff, u8 height, u16 first, u16 count, u8 block) {
+    if (VGA_FB) {
+        VGA_LOG("vgafb: INT 10h AH=11h: the framebuffer console has only its own 8x16 font; not loaded");
+        return;
+    }
     if (height == 0 || height > kGlyphSlot) {
         VGA_LOG_HEX("vga: font with a character height beyond 32 lines; not loaded:", height);
         return;
@@ -230,18 +236,22 @@ void load_default_dac() { load_dac(kRegs320x200x256); }
 bool set_legacy_mode(u8 al) {
     LegacyMode m;
     u8 mode = al & 0x7F;
-    if (!find_mode(mode, &m)) {
+    bool text = find_mode(mode, &m) && m.regs != kRegs320x200x256;
+    if (!text && (VGA_FB || !find_mode(mode, &m))) {
         VGA_LOG_HEX("vga: INT 10h AH=00h: video mode not supported; mode unchanged:", mode);
         return false;
     }
-    vbe_disable();
     u16 crtc_base = m.seg == kSegMono ? port::kCrtcMono : port::kCrtcColor;
-    load_regs(&kRegs[m.regs], crtc_base);
-    if (!(BDA_GET(modeset_ctl) & kModesetDefaultPaletteOff)) load_dac(m.regs);
-    bool text = m.regs != kRegs320x200x256;
-    if (!(al & kModeNoClear)) {
-        if (text) far_fill32(m.seg, 0, 0x07200720, 0x2000);
-        else far_fill32(m.seg, 0, 0, 0x4000);
+    if (VGA_FB) {
+        fb_set_text(m.cols, !(al & kModeNoClear));
+    } else {
+        vbe_disable();
+        load_regs(&kRegs[m.regs], crtc_base);
+        if (!(BDA_GET(modeset_ctl) & kModesetDefaultPaletteOff)) load_dac(m.regs);
+        if (!(al & kModeNoClear)) {
+            if (text) far_fill32(m.seg, 0, 0x07200720, 0x2000);
+            else far_fill32(m.seg, 0, 0, 0x4000);
+        }
     }
     BDA_SET(video_mode, mode);
     BDA_SET(video_cols, u16(m.cols));
@@ -261,7 +271,7 @@ bool set_legacy_mode(u8 al) {
     u16 equip = BDA_GET(equipment);
     BDA_SET(equipment, u16((equip & ~kEquipVideoMask) | (m.seg == kSegMono ? kEquipMono : kEquipColor80)));
     const u8* font = rom_font(m.char_height);
-    if (text) load_font(rom_seg(), u16(u32(font)), m.char_height, 0, 256, 0);
+    if (text && !VGA_FB) load_font(rom_seg(), u16(u32(font)), m.char_height, 0, 256, 0);
     set_font_vector(kIntGraphicsFont, rom_seg(), u16(u32(font)));
     return true;
 }
@@ -313,13 +323,16 @@ void put_cell(const Screen& s, u8 page, u8 row, u8 col, u8 ch, u8 attr_, bool wi
         draw_glyph(s, row, col, ch, attr_);
         return;
     }
+    if (VGA_FB && page) return;  // the framebuffer console has one page
     u16 off = cell_offset(s, page, row, col);
     if (with_attr) far_write<u16>(s.seg, off, u16(attr_ << 8 | ch));
     else far_write<u8>(s.seg, off, ch);
+    if (VGA_FB) fb_draw(s.cols, row, col, far_read<u16>(s.seg, off));
 }
 
 u16 get_cell(const Screen& s, u8 page, u8 row, u8 col) {
     if (!s.text) return 0;
+    if (VGA_FB && page) return 0x0720;
     return far_read<u16>(s.seg, cell_offset(s, page, row, col));
 }
 
@@ -349,6 +362,7 @@ void scroll(const Screen& s, bool up, u8 lines, u8 attr_, u8 top, u8 left, u8 bo
             far_fill16(s.seg, u16((row * s.char_height + y) * 320 + left * 8), u16(attr_ << 8 | attr_),
                        u16(width * 4));
     };
+    if (VGA_FB && page) return;
     if (up) {
         for (u8 r = top; r + lines <= bottom; r++) move_row(r, u8(r + lines));
         for (u8 r = u8(bottom - lines + 1); r <= bottom && r >= top; r++) blank_row(r);
@@ -356,6 +370,7 @@ void scroll(const Screen& s, bool up, u8 lines, u8 attr_, u8 top, u8 left, u8 bo
         for (u8 r = bottom; r >= top + lines; r--) move_row(r, u8(r - lines));
         for (u8 r = top; r < top + lines; r++) blank_row(r);
     }
+    if (VGA_FB) fb_scrolled(s.cols, up, lines, top, left, bottom, right);
 }
 
 void teletype(const Screen& s, u8 page, u8 ch, u8 attr_, bool with_attr) {

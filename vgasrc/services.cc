@@ -2,6 +2,7 @@
 // The INT 10h dispatcher (docs/vga-bios.md lists every function).
 #include "lib/bda.h"
 #include "vgasrc/text.h"
+#include "vgasrc/vgaconf.h"
 #include "vgasrc/vgahw.h"
 #include "vgasrc/vgarom.h"
 
@@ -244,7 +245,7 @@ void int10_dispatch(Regs16* r) {
         break;
     case 0x04: r->ah = 0; break;  // no light pen
     case 0x05: {
-        u8 pages = s.text ? 8 : 1;
+        u8 pages = s.text && !VGA_FB ? 8 : 1;
         if (r->al >= pages) {
             VGA_LOG_HEX("vga: INT 10h AH=05h: no such page:", r->al);
             break;
