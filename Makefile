@@ -228,6 +228,12 @@ endef
 $(foreach v,$(VGA_VARIANTS),$(eval $(call vga_variant,$(v),$(shell echo $(v) | tr a-z- A-Z_))))
 -include $(shell find $(OUT)/vga -name '*.d' 2>/dev/null)
 
+# The framebuffer console ROM goes into the BIOS image (src/fw/vgarom_embed.S).
+ifeq ($(shell grep -s '^CONFIG_VGA_BIOS=y' $(KCONFIG_CONFIG)),CONFIG_VGA_BIOS=y)
+$(OUT)/init/src/fw/vgarom_embed.oinit: $(OUT)/vgabios-bochs-display.bin
+endif
+$(OUT)/init/src/fw/vgarom_embed.oinit: ASFLAGS32 += -DVGA_FB_ROM='"$(OUT)/vgabios-bochs-display.bin"'
+
 # For tests that relink the objects with a modified linker script.
 print-link-inputs:
 	@echo $(OBJ32) $(OBJ16)

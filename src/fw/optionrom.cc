@@ -47,6 +47,56 @@ void copy_rom(u32 dst, u32 src, u32 len) {
 
 }  // namespace
 
+extern "C" const u8 vga_embedded_fb[], vga_embedded_fb_end[];
+
+namespace {
+
+constexpr u16 kVendorQemu = 0x1234, kDeviceQemuVga = 0x1111;
+constexpr u16 kClassOtherDisplay = 0x0380;  // bochs-display: 1234:1111 like std VGA, no VGA core
+constexpr char kRamfbFile[] = "etc/ramfb", kRamfbRom[] = "vgaroms/vgabios-ramfb.bin";
+bool g_ramfb_ours;  // our framebuffer console drives ramfb: QEMU's ROM for it is not run
+
+// Runs the video BIOS copied to C0000h (`len` bytes, checksum good) with
+// AX = `ax` (PCI bus/devfn, 0 for none); returns the end of its runtime part.
+u32 init_vga_rom(u32 len, u16 ax) {
+    Regs16 r{};
+    r.ax = ax;
+    r.bx = 0xFFFF;
+    r.dx = 0xFFFF;
+    r.ds = 0x0040;
+    r.cs = u16(kRomAreaStart >> 4);
+    r.ip = 3;
+    r.flags = Regs16::kIF;
+    call16(r, Call16Kind::kFarCall);
+    SegOff v10 = far_read<SegOff>(0, 0x10 * 4);
+    RT(g_video_ready) = v10.seg != FSEG;
+    if (RT(g_video_ready) && BDA_GET(video_mode) != 0x03) {
+        // Like every PC BIOS: start in 80x25 colour text (mode 3), which also
+        // fills the BDA's video fields that INT 10h 0Fh and friends report;
+        // not again when the ROM's init set it (ours and SeaVGABIOS do).
+        Regs16 m{};
+        m.ax = 0x0003;
+        call16_int(0x10, m);
+    }
+    // The ROM may shrink itself to its runtime size (header byte 2).
+    u32 runtime = u32(*reinterpret_cast<const u8*>(kRomAreaStart + 2)) * 512;
+    if (!runtime || runtime > len) runtime = len;
+    dlog(1, "vga: video BIOS initialised%s\n", RT(g_video_ready) ? "" : " but did not hook INT 10h");
+    return u32(align_up(kRomAreaStart + runtime, 2048));
+}
+
+// Our framebuffer console ROM (src/fw/vgarom_embed.S) to C0000h, run with
+// AX = `ax`; kRomAreaStart if it is not built in.
+u32 run_builtin_fb_rom(u16 ax, const char* what) {
+    u32 len = u32(vga_embedded_fb_end - vga_embedded_fb);
+    if (!len || len > kRomAreaEnd - kRomAreaStart) return kRomAreaStart;
+    dlog(1, "vga: %s: ReefBIOS framebuffer console ROM (built in, %u KiB)\n", what, len / 1024);
+    copy_rom(kRomAreaStart, u32(reinterpret_cast<uintptr_t>(vga_embedded_fb)), len);
+    return init_vga_rom(len, ax);
+}
+
+}  // namespace
+
 u32 vga_rom_setup() {
     if (!CONFIG_VGA_OPTIONROM) return kRomAreaStart;
     PciState& st = pci_state();
@@ -55,8 +105,22 @@ u32 vga_rom_setup() {
     for (int i = 0; i < st.ndevices && !vga; i++)
         if (st.devices[i].class_code == kClassDisplay) vga = &st.devices[i];
     if (!vga) {
+        // ramfb: no PCI device; QEMU offers SeaVGABIOS for it as a fw_cfg
+        // file (vgaroms/), ours is built in.
+        if (CONFIG_VGA_BIOS && fwcfg().present() && fwcfg().find(kRamfbFile)) {
+            u32 end = run_builtin_fb_rom(0, "ramfb");
+            g_ramfb_ours = RT(g_video_ready);
+            if (end != kRomAreaStart) return end;
+        }
         dlog(1, "vga: no display device; no video BIOS\n");
         return kRomAreaStart;
+    }
+    u16 bdf_ax = u16((pci_bus(vga->bdf) << 8) | (vga->bdf & 0xFF));
+    if (CONFIG_VGA_BIOS && vga->vendor == kVendorQemu && vga->device == kDeviceQemuVga &&
+        cfg.read16(vga->bdf, pcireg::kClassDevice) == kClassOtherDisplay) {
+        // bochs-display: ours rather than the SeaVGABIOS QEMU puts in its ROM BAR.
+        u32 end = run_builtin_fb_rom(bdf_ax, "bochs-display");
+        if (end != kRomAreaStart) return end;
     }
     const PciBar* rom = pci_find_bar(vga->bdf, 6);
     if (!rom || !rom->placed) {
@@ -90,30 +154,7 @@ u32 vga_rom_setup() {
     }
     dlog(2, "vga: running video BIOS of %02x:%02x.%x (%u KiB)\n", pci_bus(vga->bdf), pci_dev(vga->bdf),
          pci_fn(vga->bdf), len / 1024);
-    Regs16 r{};
-    r.ax = u16((pci_bus(vga->bdf) << 8) | (vga->bdf & 0xFF));
-    r.bx = 0xFFFF;
-    r.dx = 0xFFFF;
-    r.ds = 0x0040;
-    r.cs = u16(kRomAreaStart >> 4);
-    r.ip = 3;
-    r.flags = Regs16::kIF;
-    call16(r, Call16Kind::kFarCall);
-    SegOff v10 = far_read<SegOff>(0, 0x10 * 4);
-    RT(g_video_ready) = v10.seg != FSEG;
-    if (RT(g_video_ready) && BDA_GET(video_mode) != 0x03) {
-        // Like every PC BIOS: start in 80x25 colour text (mode 3), which also
-        // fills the BDA's video fields that INT 10h 0Fh and friends report;
-        // not again when the ROM's init set it (ours and SeaVGABIOS do).
-        Regs16 m{};
-        m.ax = 0x0003;
-        call16_int(0x10, m);
-    }
-    // The ROM may shrink itself to its runtime size (header byte 2).
-    u32 runtime = u32(*reinterpret_cast<const u8*>(kRomAreaStart + 2)) * 512;
-    if (!runtime || runtime > len) runtime = len;
-    dlog(1, "vga: video BIOS initialised%s\n", RT(g_video_ready) ? "" : " but did not hook INT 10h");
-    return u32(align_up(kRomAreaStart + runtime, 2048));
+    return init_vga_rom(len, bdf_ax);
 }
 
 }  // namespace reef
@@ -327,6 +368,10 @@ u32 file_roms(const char* prefix, u32 at) {
     for (int i = 0; i < fw.file_count(); i++) {
         const FwCfgFile& f = fw.file(i);
         if (!has_prefix(f.name, prefix)) continue;
+        if (g_ramfb_ours && __builtin_strcmp(f.name, kRamfbRom) == 0) {
+            dlog(1, "optionrom: %s: ramfb has our framebuffer console already; not run\n", f.name);
+            continue;
+        }
         if (at >= kRomAreaEnd) {
             console_printf("Option ROM %s does not fit (option ROM area full); skipped\n", f.name);
             dlog(1, "optionrom: %s: option ROM area full; skipped\n", f.name);
