@@ -228,11 +228,21 @@ endef
 $(foreach v,$(VGA_VARIANTS),$(eval $(call vga_variant,$(v),$(shell echo $(v) | tr a-z- A-Z_))))
 -include $(shell find $(OUT)/vga -name '*.d' 2>/dev/null)
 
-# The framebuffer console ROM goes into the BIOS image (src/fw/vgarom_embed.S).
-ifeq ($(shell grep -s '^CONFIG_VGA_BIOS=y' $(KCONFIG_CONFIG)),CONFIG_VGA_BIOS=y)
-$(OUT)/init/src/fw/vgarom_embed.oinit: $(OUT)/vgabios-bochs-display.bin
+# Our VGA ROMs inside the BIOS image, packed (scripts/lzpack.py, src/lib/lz.h):
+# the framebuffer console ROM always, the std VGA ROM with VGA_PREFER_OURS
+# (src/fw/vgarom_embed.S).
+$(OUT)/vgabios-%.lz: $(OUT)/vgabios-%.bin scripts/lzpack.py
+	$(call say,LZ,$@)
+	$(Q)$(PYTHON) scripts/lzpack.py $< $@
+# (VGA_BIOS is on unless the configuration says otherwise: its default is y.)
+ifeq ($(shell grep -s '^\# CONFIG_VGA_BIOS is not set' $(KCONFIG_CONFIG)),)
+$(OUT)/init/src/fw/vgarom_embed.oinit: $(OUT)/vgabios-bochs-display.lz
+ifeq ($(shell grep -s '^CONFIG_VGA_PREFER_OURS=y' $(KCONFIG_CONFIG)),CONFIG_VGA_PREFER_OURS=y)
+$(OUT)/init/src/fw/vgarom_embed.oinit: $(OUT)/vgabios-stdvga.lz
 endif
-$(OUT)/init/src/fw/vgarom_embed.oinit: ASFLAGS32 += -DVGA_FB_ROM='"$(OUT)/vgabios-bochs-display.bin"'
+endif
+$(OUT)/init/src/fw/vgarom_embed.oinit: ASFLAGS32 += -DVGA_FB_ROM='"$(OUT)/vgabios-bochs-display.lz"' \
+  -DVGA_STD_ROM='"$(OUT)/vgabios-stdvga.lz"'
 
 # For tests that relink the objects with a modified linker script.
 print-link-inputs:

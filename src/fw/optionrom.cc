@@ -14,6 +14,7 @@
 #include "lib/bda.h"
 #include "lib/console.h"
 #include "lib/format.h"
+#include "lib/lz.h"
 #include "lib/call16.h"
 #include "lib/far.h"
 #include "lib/log.h"
@@ -47,7 +48,7 @@ void copy_rom(u32 dst, u32 src, u32 len) {
 
 }  // namespace
 
-extern "C" const u8 vga_embedded_fb[], vga_embedded_fb_end[];
+extern "C" const u8 vga_embedded_fb[], vga_embedded_fb_end[], vga_embedded_std[], vga_embedded_std_end[];
 
 namespace {
 
@@ -85,14 +86,31 @@ u32 init_vga_rom(u32 len, u16 ax) {
     return u32(align_up(kRomAreaStart + runtime, 2048));
 }
 
-// Our framebuffer console ROM (src/fw/vgarom_embed.S) to C0000h, run with
-// AX = `ax`; kRomAreaStart if it is not built in.
+// One of our ROMs built into the image (src/fw/vgarom_embed.S, packed)
+// unpacked to C0000h and run with AX = `ax`; kRomAreaStart if it is not
+// built in or does not unpack.
+u32 run_builtin_rom(const u8* packed, const u8* end, u16 ax, const char* what, const char* rom) {
+    u32 n = u32(end - packed);
+    if (!n) return kRomAreaStart;
+    s32 len = lz_unpack(packed, n, reinterpret_cast<u8*>(kRomAreaStart), kRomAreaEnd - kRomAreaStart);
+    if (len <= 0 || post_byte_sum(reinterpret_cast<const void*>(kRomAreaStart), u32(len))) {
+        dlog(1, "vga: %s: the built-in %s ROM does not unpack (%d); not run\n", what, rom, len);
+        __builtin_memset(reinterpret_cast<void*>(kRomAreaStart), 0, kRomAreaEnd - kRomAreaStart);
+        return kRomAreaStart;
+    }
+    dlog(1, "vga: %s: ReefBIOS %s ROM (built in, %u KiB)\n", what, rom, u32(len) / 1024);
+    return init_vga_rom(u32(len), ax);
+}
+
 u32 run_builtin_fb_rom(u16 ax, const char* what) {
-    u32 len = u32(vga_embedded_fb_end - vga_embedded_fb);
-    if (!len || len > kRomAreaEnd - kRomAreaStart) return kRomAreaStart;
-    dlog(1, "vga: %s: ReefBIOS framebuffer console ROM (built in, %u KiB)\n", what, len / 1024);
-    copy_rom(kRomAreaStart, u32(reinterpret_cast<uintptr_t>(vga_embedded_fb)), len);
-    return init_vga_rom(len, ax);
+    return run_builtin_rom(vga_embedded_fb, vga_embedded_fb_end, ax, what, "framebuffer console");
+}
+
+// The devices with QEMU's std VGA core that our std VGA ROM drives.
+bool std_vga_core(const PciDevice& d, u16 cls) {
+    if (cls != 0x0300) return false;
+    return (d.vendor == kVendorQemu && d.device == kDeviceQemuVga) || (d.vendor == 0x1AF4 && d.device == 0x1050) ||
+           (d.vendor == 0x1B36 && d.device == 0x0100);
 }
 
 }  // namespace
@@ -116,10 +134,16 @@ u32 vga_rom_setup() {
         return kRomAreaStart;
     }
     u16 bdf_ax = u16((pci_bus(vga->bdf) << 8) | (vga->bdf & 0xFF));
-    if (CONFIG_VGA_BIOS && vga->vendor == kVendorQemu && vga->device == kDeviceQemuVga &&
-        cfg.read16(vga->bdf, pcireg::kClassDevice) == kClassOtherDisplay) {
+    u16 cls = cfg.read16(vga->bdf, pcireg::kClassDevice);
+    if (CONFIG_VGA_BIOS && vga->vendor == kVendorQemu && vga->device == kDeviceQemuVga && cls == kClassOtherDisplay) {
         // bochs-display: ours rather than the SeaVGABIOS QEMU puts in its ROM BAR.
         u32 end = run_builtin_fb_rom(bdf_ax, "bochs-display");
+        if (end != kRomAreaStart) return end;
+    }
+    if (CONFIG_VGA_BIOS && CONFIG_VGA_PREFER_OURS && std_vga_core(*vga, cls)) {
+        char what[16];
+        snformat(what, sizeof(what), "%02x:%02x.%x", pci_bus(vga->bdf), pci_dev(vga->bdf), pci_fn(vga->bdf));
+        u32 end = run_builtin_rom(vga_embedded_std, vga_embedded_std_end, bdf_ax, what, "std VGA");
         if (end != kRomAreaStart) return end;
     }
     const PciBar* rom = pci_find_bar(vga->bdf, 6);

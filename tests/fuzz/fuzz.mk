@@ -20,7 +20,7 @@
 _fuzz_default_goal := $(.DEFAULT_GOAL)
 
 OUT ?= out
-FUZZ_TARGETS ?= e820 fwcfg_dir igd dap mbr smbios tableloader eltorito romheader bootorder pci hid sercon
+FUZZ_TARGETS ?= e820 fwcfg_dir igd dap mbr smbios tableloader eltorito romheader bootorder pci hid sercon lz
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= 20000
 FUZZ_JOBS ?= $(shell nproc 2>/dev/null || echo 1)

@@ -456,11 +456,25 @@ def sercon_seeds():
     }
 
 
+def lz_seeds():
+    sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts"))
+    import lzpack
+    text = b"ReefBIOS VGA " * 40 + bytes(range(256)) + b"\0" * 300
+    seeds = {"text": struct.pack("<H", 4096) + lzpack.pack(text),
+             "small-room": struct.pack("<H", 100) + lzpack.pack(text),
+             "literals": struct.pack("<H", 64) + lzpack.pack(bytes(range(40)))}
+    qemu = "/usr/share/qemu/linuxboot_dma.bin"
+    if os.path.exists(qemu):
+        with open(qemu, "rb") as f:
+            seeds["linuxboot-dma"] = struct.pack("<H", 0xFFFF) + lzpack.pack(f.read())
+    return seeds
+
+
 TARGETS = {"e820": e820_seeds, "fwcfg_dir": fwcfg_seeds, "igd": igd_seeds, "dap": dap_seeds, "mbr": mbr_seeds,
            "eltorito": eltorito_seeds,
            "smbios": smbios_seeds, "tableloader": tableloader_seeds,
            "romheader": romheader_seeds, "bootorder": bootorder_seeds,
-           "pci": pci_seeds, "hid": hid_seeds, "sercon": sercon_seeds}
+           "pci": pci_seeds, "hid": hid_seeds, "sercon": sercon_seeds, "lz": lz_seeds}
 
 
 def main():

@@ -215,3 +215,44 @@ def test_seabios_runs_its_own_rom(tmp_path):
         vm.wait_debug(r"bochs-display: using \d+x\d+", timeout=30)
     finally:
         vm.kill()
+
+
+# ---- VGA_PREFER_OURS: our std VGA ROM instead of the device's ----------------
+
+STD_DEVICES = {"VGA": "pc", "virtio-vga": "q35", "qxl-vga": "pc"}
+
+
+@pytest.fixture(scope="module")
+def prefer_ours_bios():
+    return reefqemu.build_variant("vga-prefer-ours", ["CONFIG_VGA_PREFER_OURS=y"])
+
+
+@pytest.mark.parametrize("device", sorted(STD_DEVICES))
+def test_prefer_ours(prefer_ours_bios, grub_image, device):
+    """With CONFIG_VGA_PREFER_OURS the std VGA core's devices run the std VGA
+    ROM built into the BIOS (unpacked), not SeaVGABIOS from the ROM BAR; the
+    screen shows what the text buffer holds."""
+    args = ["-M", STD_DEVICES[device], "-vga", "none", "-device", device, "-nic", "none",
+            "-drive", "file=%s,format=raw,if=ide,snapshot=on" % grub_image]
+    if STD_DEVICES[device] == "q35":
+        args[-1] = args[-1].replace("if=ide", "if=none,id=d0")
+        args += ["-device", "ide-hd,drive=d0"]
+    with reefqemu.Qemu(bios=prefer_ours_bios, args=args, name="vga-prefer-" + device) as vm:
+        vm.wait_serial(r"REEF-VGA: press Enter", timeout=60)
+        cells, cursor = wait_text(vm, "REEF-VGA: press Enter")
+        path = os.path.join(vm.dir, "banner.ppm")
+        vm.hmp("screendump " + path)
+        debug = vm.debug_text()
+    assert "ReefBIOS std VGA ROM (built in" in debug, debug
+    assert "SeaVGABIOS" not in debug
+    assert vgascreen.lines_of(cells)[0].startswith("ReefBIOS ")
+    decoded = vgascreen.decode_screendump(path, vgascreen.font16())
+    assert not vgascreen.screen_mismatches(decoded, cells, cursor)
+
+
+def test_default_runs_the_devices_rom(bios):
+    """Without VGA_PREFER_OURS (the default) std VGA runs its own ROM (QEMU's SeaVGABIOS)."""
+    with reefqemu.Qemu(bios=bios, args=["-nic", "none"], name="vga-default-rom") as vm:
+        vm.wait_debug(r"vga: video BIOS initialised", timeout=30)
+        debug = vm.debug_text()
+    assert "SeaVGABIOS" in debug and "built in" not in debug, debug
