@@ -5,6 +5,7 @@
 #include "fw/pci.h"
 #include "hw/nvme.h"
 #include "hw/timer.h"
+#include "lib/io.h"
 #include "lib/format.h"
 #include "lib/log.h"
 
@@ -18,8 +19,8 @@ constexpr u32 kAdminTimeoutUs = 2000000;
 // The largest namespace list we walk (CNS 2 returns up to 1024 ids).
 constexpr u32 kMaxNsids = 1024;
 
-u32 rd32(u32 a) { return *reinterpret_cast<volatile u32*>(uintptr_t(a)); }
-void wr32(u32 a, u32 v) { *reinterpret_cast<volatile u32*>(uintptr_t(a)) = v; }
+u32 rd32(u32 a) { return mmio_read<u32>(a); }
+void wr32(u32 a, u32 v) { mmio_write<u32>(a, v); }
 u64 rd64(u32 a) { return rd32(a) | (u64(rd32(a + 4)) << 32); }
 void wr64(u32 a, u64 v) { wr32(a, u32(v)), wr32(a + 4, u32(v >> 32)); }
 template <class T> T get(u32 a) {
