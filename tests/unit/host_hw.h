@@ -37,7 +37,7 @@ public:
     void add_bar(u16 bdf, u8 index, BarKind kind, u64 addr, u64 size);
 
     // Physical memory: the allocator's high zone lies in [kRamBase, kRamEnd).
-    static constexpr u32 kRamBase = 0x00F00000, kRamEnd = 0x01000000;
+    static constexpr u32 kRamBase = 0x30000000, kRamEnd = 0x30100000;  // clear of a non-PIE binary and its heap
     static void* ram(u32 addr);
 
     // The fake PIT: every counter read moves the clock on by kTickStep.
