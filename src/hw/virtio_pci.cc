@@ -133,7 +133,9 @@ bool virtio_pci_queue(VirtioPci& vp, u16 index, u16 min_entries, u16 max_entries
     } else {
         RegQueueSelect::write(vp.iobase, index);
         size = RegQueueSize::read(vp.iobase);
-        if (size > kLegacyMaxQueue || (size && !is_pow2(size))) bad = "size not a power of two up to 1024";
+        // Its ring is as big as the device says (QEMU takes sizes that are
+        // no power of two, virtio-scsi's virtqueue_size=3).
+        if (size > kLegacyMaxQueue) bad = "more than 1024 entries in a legacy ring";
     }
     if (size < min_entries) {
         dlog(1, "%s %02x:%02x.%x: %s has %u entries (needs %u); device skipped\n", vp.name, pci_bus(vp.bdf),

@@ -36,8 +36,8 @@ bool virtio_pci_features(VirtioPci& vp, u32 want, u32* got);
 // is given a smaller size; a legacy device's size is fixed) in the
 // permanent high zone. False (device marked FAILED, one log line naming
 // `what`) when the queue has fewer than `min_entries` entries (0: the queue
-// does not exist), a legacy size that is not a power of two up to
-// kLegacyMaxQueue, a notify address outside the notify window, or no memory.
+// does not exist), a legacy size above kLegacyMaxQueue, a notify address
+// outside the notify window, or no memory.
 bool virtio_pci_queue(VirtioPci& vp, u16 index, u16 min_entries, u16 max_entries, const char* what, VirtQueue* q);
 
 // The device configuration (after the common registers; legacy without
