@@ -80,7 +80,7 @@ u8 block_media_check(Drive& d);
 const char* boot_kind_text(BootKind k);
 #endif
 
-#if defined(REEF_MODE32)
+#if defined(REEF_MODE32) || defined(REEF_HOST)  // host: tests/unit/host_hw.cc
 // POST: a driver hands over a drive it found; `prio` orders the boot list
 // among entries of the same kind (0 first). Returns false if the map is full.
 bool block_register(Drive* d, const char* desc);

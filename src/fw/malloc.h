@@ -148,9 +148,12 @@ private:
     Block blocks_[kMaxBlocks] = {};  // sorted by base
 };
 
-#if defined(REEF_MODE32)
-// Firmware: the POST allocator and identity-mapped physical memory.
+#if defined(REEF_MODE32) || defined(REEF_HOST)
+// Firmware: the POST allocator (host: over tests/unit/host_hw.cc's fake RAM).
 Allocator& post_alloc();
+#endif
+#if defined(REEF_MODE32)
+// Firmware: identity-mapped physical memory.
 PhysMem& phys_mem();
 struct RamInfo;
 // After memmap_setup: zones from the e820 map and the linker's free areas.

@@ -5,6 +5,7 @@
 #include "hw/nvme.h"
 
 #include "hw/timer.h"
+#include "lib/io.h"
 #include "lib/log.h"
 
 namespace reef {
@@ -13,7 +14,6 @@ namespace {
 NvmeState g_nvme;
 constexpr u32 kIoTimeoutUs = 5000000;
 template <class T> T* flat(u32 a) { return reinterpret_cast<T*>(uintptr_t(a)); }
-void mmio_write32(u32 a, u32 v) { *reinterpret_cast<volatile u32*>(uintptr_t(a)) = v; }
 }  // namespace
 
 NvmeState& nvme_state() { return g_nvme; }
@@ -25,7 +25,7 @@ u16 nvme_command(NvmeCtrl& c, NvmeQueue& q, NvmeSqe cmd, u32 timeout_us, u32* re
     flat<NvmeSqe>(q.sq)[q.sq_tail] = cmd;
     q.sq_tail = u16((q.sq_tail + 1) % q.size);
     asm volatile("mfence" ::: "memory");
-    mmio_write32(q.sq_doorbell, q.sq_tail);
+    mmio_write<u32>(q.sq_doorbell, q.sq_tail);
     volatile NvmeCqe* cqe = flat<volatile NvmeCqe>(q.cq) + q.cq_head;
     PitStopwatch sw;
     u32 limit = pit_ticks_from_us(timeout_us);
@@ -46,7 +46,7 @@ u16 nvme_command(NvmeCtrl& c, NvmeQueue& q, NvmeSqe cmd, u32 timeout_us, u32* re
         q.cq_head = 0;
         q.phase ^= 1;
     }
-    mmio_write32(q.cq_doorbell, q.cq_head);
+    mmio_write<u32>(q.cq_doorbell, q.cq_head);
     return status;
 }
 

@@ -5,6 +5,7 @@
 #include "fw/pci.h"
 #include "hw/nvme.h"
 #include "hw/timer.h"
+#include "lib/io.h"
 #include "lib/format.h"
 #include "lib/log.h"
 
@@ -18,8 +19,8 @@ constexpr u32 kAdminTimeoutUs = 2000000;
 // The largest namespace list we walk (CNS 2 returns up to 1024 ids).
 constexpr u32 kMaxNsids = 1024;
 
-u32 rd32(u32 a) { return *reinterpret_cast<volatile u32*>(uintptr_t(a)); }
-void wr32(u32 a, u32 v) { *reinterpret_cast<volatile u32*>(uintptr_t(a)) = v; }
+u32 rd32(u32 a) { return mmio_read<u32>(a); }
+void wr32(u32 a, u32 v) { mmio_write<u32>(a, v); }
 u64 rd64(u32 a) { return rd32(a) | (u64(rd32(a + 4)) << 32); }
 void wr64(u32 a, u64 v) { wr32(a, u32(v)), wr32(a + 4, u32(v >> 32)); }
 template <class T> T get(u32 a) {
@@ -34,25 +35,49 @@ u32 page() {
     return p;
 }
 
-// Waits for CSTS.RDY == want (false: timed out or fatal status).
-bool wait_ready(NvmeCtrl& c, bool want, u32 timeout_us, const char* what) {
+constexpr u32 kAllOnes = 0xFFFFFFFF;  // what a removed (or dead) device reads
+
+// Waits for CSTS.RDY == want with fatal status clear. False, with one log
+// line, when CSTS reads all ones (the device is gone: its RDY bit means
+// nothing), on fatal status while enabling, and on a timeout (naming fatal
+// status when the reset did not clear it).
+bool wait_ready(NvmeCtrl& c, bool want, u32 timeout_us) {
+    const char* what = want ? "enabling" : "disabling";
+    u8 b = pci_bus(c.bdf), dv = pci_dev(c.bdf), fn = pci_fn(c.bdf);
     PitStopwatch sw;
     u32 limit = pit_ticks_from_us(timeout_us);
     for (;;) {
         u32 csts = rd32(c.bar + kRegCsts);
-        if (csts != 0xFFFFFFFF && (csts & kCstsCfs)) {
-            dlog(1, "nvme %02x:%02x.%x: controller fatal status (CSTS %x) while %s; skipped\n", pci_bus(c.bdf),
-                 pci_dev(c.bdf), pci_fn(c.bdf), csts, what);
+        if (csts == kAllOnes) {
+            dlog(1, "nvme %02x:%02x.%x: CSTS reads all ones while %s (device gone); skipped\n", b, dv, fn, what);
             return false;
         }
-        if (bool(csts & kCstsRdy) == want) return true;
+        bool cfs = csts & kCstsCfs;
+        if (cfs && want) {
+            dlog(1, "nvme %02x:%02x.%x: controller fatal status (CSTS %x) while enabling; skipped\n", b, dv, fn, csts);
+            return false;
+        }
+        if (bool(csts & kCstsRdy) == want && !cfs) return true;
         if (sw.poll() > limit) {
-            dlog(1, "nvme %02x:%02x.%x: timed out %s (CSTS %x); skipped\n", pci_bus(c.bdf), pci_dev(c.bdf),
-                 pci_fn(c.bdf), what, csts);
+            if (cfs)
+                dlog(1, "nvme %02x:%02x.%x: controller fatal status (CSTS %x) after reset; skipped\n", b, dv, fn,
+                     csts);
+            else
+                dlog(1, "nvme %02x:%02x.%x: timed out %s (CSTS %x); skipped\n", b, dv, fn, what, csts);
             return false;
         }
         asm volatile("pause" ::: "memory");
     }
+}
+
+// An admin command's outcome: true on success, else false with one log
+// line (nvme_command has logged a timeout already).
+bool admin_ok(const NvmeCtrl& c, u16 st, const char* what) {
+    if (!st) return true;
+    if (st != kStatusTimeout)
+        dlog(1, "nvme %02x:%02x.%x: %s failed (status %x); skipped\n", pci_bus(c.bdf), pci_dev(c.bdf),
+             pci_fn(c.bdf), what, st);
+    return false;
 }
 
 u16 identify(NvmeCtrl& c, u32 cns, u32 nsid) {
@@ -75,7 +100,12 @@ void init_queue(NvmeCtrl& c, NvmeQueue& q, u16 qid, u32 sq, u32 cq, u32 stride) 
     q.cq_doorbell = c.bar + kRegDoorbells + (2 * qid + 1) * stride;
 }
 
-bool setup_ctrl(const PciDevice& pd, NvmeCtrl& c) {
+// The pages a controller gets: admin SQ and CQ, I/O SQ and CQ, the PRP list.
+constexpr int kCtrlPages = 5;
+
+// Brings the controller up to a working I/O queue pair; *enabled is set
+// once CC.EN was written (then a failure leaves it to be disabled again).
+bool bring_up(const PciDevice& pd, NvmeCtrl& c, u32 (&pages)[kCtrlPages], bool* enabled) {
     c = NvmeCtrl{};
     c.bdf = pd.bdf;
     u8 b = pci_bus(pd.bdf), dv = pci_dev(pd.bdf), fn = pci_fn(pd.bdf);
@@ -87,6 +117,10 @@ bool setup_ctrl(const PciDevice& pd, NvmeCtrl& c) {
     }
     c.bar = u32(bar->addr);
     u64 cap = rd64(c.bar + kRegCap);
+    if (cap == ~u64(0)) {
+        dlog(1, "nvme %02x:%02x.%x: CAP reads all ones (device gone); skipped\n", b, dv, fn);
+        return false;
+    }
     u32 to_us = u32((cap >> 24) & 0xFF) * 500000;
     if (!to_us) to_us = 500000;
     u32 stride = 4u << ((cap >> 32) & 0xF);
@@ -101,13 +135,15 @@ bool setup_ctrl(const PciDevice& pd, NvmeCtrl& c) {
         dlog(1, "nvme %02x:%02x.%x: doorbells outside BAR0; skipped\n", b, dv, fn);
         return false;
     }
-    // Disable, then the admin queues.
+    // Disable (a controller reset, which also clears fatal status left
+    // from before), then the admin queues.
     u32 cc = rd32(c.bar + kRegCc);
-    if (cc & kCcEn) wr32(c.bar + kRegCc, cc & ~kCcEn);
-    if (!wait_ready(c, false, to_us, "disabling")) return false;
-    u32 asq = page(), acq = page(), iosq = page(), iocq = page();
-    c.prp_list = page();
-    if (!asq || !acq || !iosq || !iocq || !c.prp_list) return false;
+    if ((cc & kCcEn) || (rd32(c.bar + kRegCsts) & kCstsCfs)) wr32(c.bar + kRegCc, cc & ~kCcEn);
+    if (!wait_ready(c, false, to_us)) return false;
+    for (u32& p : pages)
+        if (!(p = page())) return false;
+    u32 asq = pages[0], acq = pages[1], iosq = pages[2], iocq = pages[3];
+    c.prp_list = pages[4];
     u16 qe = u16(min<u32>(kQueueEntries, mqes));
     init_queue(c, c.admin, 0, asq, acq, stride);
     init_queue(c, c.io, 1, iosq, iocq, stride);
@@ -117,12 +153,10 @@ bool setup_ctrl(const PciDevice& pd, NvmeCtrl& c) {
     wr64(c.bar + kRegAsq, asq);
     wr64(c.bar + kRegAcq, acq);
     wr32(c.bar + kRegCc, kCcIosqes | kCcIocqes | kCcEn);  // CSS NVM, MPS 0, round robin
-    if (!wait_ready(c, true, to_us, "enabling")) return false;
+    *enabled = true;
+    if (!wait_ready(c, true, to_us)) return false;
 
-    if (u16 st = identify(c, kCnsController, 0)) {
-        dlog(1, "nvme %02x:%02x.%x: identify controller failed (status %x); skipped\n", b, dv, fn, st);
-        return false;
-    }
+    if (!admin_ok(c, identify(c, kCnsController, 0), "identify controller")) return false;
     u8 mdts = get<u8>(c.prp_list + kIdCtrlMdts);
     c.max_bytes = kPage * kPrpListEntries;  // what one PRP list page maps (plus PRP1)
     if (mdts && mdts < 9) c.max_bytes = kPage << mdts;
@@ -141,13 +175,22 @@ bool setup_ctrl(const PciDevice& pd, NvmeCtrl& c) {
         cmd.cdw11 = 1 | (1u << 16);  // physically contiguous, completions on CQ 1
         st = nvme_command(c, c.admin, cmd, kAdminTimeoutUs);
     }
-    if (st) {
-        dlog(1, "nvme %02x:%02x.%x: creating the I/O queues failed (status %x); skipped\n", b, dv, fn, st);
-        return false;
-    }
+    if (!admin_ok(c, st, "creating the I/O queues")) return false;
     dlog(1, "nvme %02x:%02x.%x: version %x, %u KiB per command, queues of %u\n", b, dv, fn, rd32(c.bar + kRegVs),
          c.max_bytes >> 10, qe);
     return true;
+}
+
+// Sets the controller up; one that fails after it was enabled is disabled
+// again (it must not touch our queues later) and its pages are given back.
+bool setup_ctrl(const PciDevice& pd, NvmeCtrl& c) {
+    u32 pages[kCtrlPages] = {};
+    bool enabled = false;
+    if (bring_up(pd, c, pages, &enabled)) return true;
+    if (enabled) wr32(c.bar + kRegCc, 0);
+    for (u32 p : pages)
+        if (p) post_alloc().free(p);
+    return false;
 }
 
 // Identifies namespace `nsid` and registers it (false: none, or empty).
@@ -155,7 +198,8 @@ bool add_namespace(NvmeCtrl& c, u8 ci, u32 nsid) {
     NvmeState& st = nvme_state();
     u8 b = pci_bus(c.bdf), dv = pci_dev(c.bdf), fn = pci_fn(c.bdf);
     if (u16 s = identify(c, kCnsNamespace, nsid)) {
-        dlog(1, "nvme %02x:%02x.%x ns %u: identify failed (status %x); skipped\n", b, dv, fn, nsid, s);
+        if (s != kStatusTimeout)
+            dlog(1, "nvme %02x:%02x.%x ns %u: identify failed (status %x); skipped\n", b, dv, fn, nsid, s);
         return false;
     }
     u64 nsze = get<u64>(c.prp_list + kIdNsNsze);
@@ -214,9 +258,11 @@ void nvme_setup() {
         } else {
             for (u32 id = 1; id <= nn && id <= kMaxNsids && nids < 64; id++) ids[nids++] = id;
         }
-        if (!nids) dlog(1, "nvme %02x:%02x.%x: no active namespace\n", pci_bus(pd.bdf), pci_dev(pd.bdf),
-                        pci_fn(pd.bdf));
-        for (u32 k = 0; k < nids && st.ndrives < NvmeState::kMaxDrives; k++) add_namespace(c, ci, ids[k]);
+        if (!nids && !c.broken)
+            dlog(1, "nvme %02x:%02x.%x: no active namespace\n", pci_bus(pd.bdf), pci_dev(pd.bdf), pci_fn(pd.bdf));
+        // A command that timed out broke the controller (logged once): stop.
+        for (u32 k = 0; k < nids && !c.broken && st.ndrives < NvmeState::kMaxDrives; k++)
+            add_namespace(c, ci, ids[k]);
     }
 }
 

@@ -47,9 +47,6 @@ constexpr u32 kDeviceFeatureSelect = 0x00, kDeviceFeature = 0x04, kDriverFeature
 // Feature bit 32: VIRTIO_F_VERSION_1 (bit 0 of the second feature word).
 constexpr u32 kFeatVersion1Hi = 1u << 0;
 
-template <class T> [[gnu::always_inline]] inline T mmio_read(u32 a) { return *reinterpret_cast<volatile T*>(uintptr_t(a)); }
-template <class T> [[gnu::always_inline]] inline void mmio_write(u32 a, T v) { *reinterpret_cast<volatile T*>(uintptr_t(a)) = v; }
-
 }  // namespace virtio
 
 // A request queue of a device, as set up at POST (hw/virtio_pci.h) and
@@ -65,7 +62,7 @@ struct VirtQueue {
     u32 isr;         // modern: the ISR status address
 };
 
-#if defined(REEF_MODE32)
+#if defined(REEF_MODE32) || defined(REEF_HOST)
 // 32-bit runtime: runs one request (`n` buffers, one chain) on the queue and
 // polls the used ring for up to `timeout_us`; the ISR is read afterwards so
 // that the INTx line drops. kOk (*written = what the device wrote) or

@@ -18,13 +18,15 @@ void log_bdf(int level, const VirtioPci& vp, const char* what) {
     dlog(level, "%s %02x:%02x.%x: %s\n", vp.name, pci_bus(vp.bdf), pci_dev(vp.bdf), pci_fn(vp.bdf), what);
 }
 
-// Where a modern capability points: its BAR's address + offset (0: none).
-u32 cap_addr(PciConfig& cfg, u16 bdf, u8 cap) {
+// Where a modern capability points: its BAR's address + offset (0: none);
+// *len = the window's bytes.
+u32 cap_addr(PciConfig& cfg, u16 bdf, u8 cap, u32* len = nullptr) {
     u8 bar = cfg.read8(bdf, u8(cap + kCapBar));
     const PciBar* b = bar < 6 ? pci_find_bar(bdf, bar) : nullptr;
     if (!b || b->kind != BarKind::kMem || !b->placed || b->addr >= (u64(1) << 32)) return 0;
-    u32 off = cfg.read32(bdf, u8(cap + kCapOffset)), len = cfg.read32(bdf, u8(cap + kCapLength));
-    if (u64(off) + len > b->size) return 0;
+    u32 off = cfg.read32(bdf, u8(cap + kCapOffset)), n = cfg.read32(bdf, u8(cap + kCapLength));
+    if (u64(off) + n > b->size) return 0;
+    if (len) *len = n;
     return u32(b->addr) + off;
 }
 
@@ -48,7 +50,7 @@ bool find_caps(VirtioPci& vp) {
         case kCapCommon: if (!vp.common) vp.common = cap_addr(cfg, bdf, cap); break;
         case kCapNotify:
             if (!vp.notify) {
-                vp.notify = cap_addr(cfg, bdf, cap);
+                vp.notify = cap_addr(cfg, bdf, cap, &vp.notify_len);
                 vp.notify_mult = cfg.read32(bdf, u8(cap + kCapNotifyMultiplier));
             }
             break;
@@ -119,16 +121,31 @@ bool virtio_pci_features(VirtioPci& vp, u32 want, u32* got) {
 bool virtio_pci_queue(VirtioPci& vp, u16 index, u16 min_entries, u16 max_entries, const char* what, VirtQueue* q) {
     using namespace common;
     u16 size;
+    const char* bad = nullptr;
+    u32 notify = 0;
     if (vp.modern) {
         mmio_write<u16>(vp.common + kQueueSelect, index);
         size = mmio_read<u16>(vp.common + kQueueSize);
+        // This queue's doorbell: 2 bytes inside the notify window.
+        u64 off = u64(mmio_read<u16>(vp.common + kQueueNotifyOff)) * vp.notify_mult;
+        if (off + 2 > vp.notify_len) bad = "notify address outside the notify window";
+        notify = vp.notify + u32(off);
     } else {
         RegQueueSelect::write(vp.iobase, index);
         size = RegQueueSize::read(vp.iobase);
+        // Its ring is as big as the device says (QEMU takes sizes that are
+        // no power of two, virtio-scsi's virtqueue_size=3).
+        if (size > kLegacyMaxQueue) bad = "more than 1024 entries in a legacy ring";
     }
     if (size < min_entries) {
         dlog(1, "%s %02x:%02x.%x: %s has %u entries (needs %u); device skipped\n", vp.name, pci_bus(vp.bdf),
              pci_dev(vp.bdf), pci_fn(vp.bdf), what, size, min_entries);
+        virtio_pci_fail(vp);
+        return false;
+    }
+    if (bad) {
+        dlog(1, "%s %02x:%02x.%x: %s of %u entries: %s; device skipped\n", vp.name, pci_bus(vp.bdf),
+             pci_dev(vp.bdf), pci_fn(vp.bdf), what, size, bad);
         virtio_pci_fail(vp);
         return false;
     }
@@ -155,7 +172,7 @@ bool virtio_pci_queue(VirtioPci& vp, u16 index, u16 min_entries, u16 max_entries
         write64(vp.common + kQueueDriver, ring + avail_offset(size));
         write64(vp.common + kQueueDevice, ring + used_offset(size));
         mmio_write<u16>(vp.common + kQueueEnable, 1);
-        q->notify = vp.notify + u32(mmio_read<u16>(vp.common + kQueueNotifyOff)) * vp.notify_mult;
+        q->notify = notify;
         q->isr = vp.isr;
     } else {
         RegQueuePfn::write(vp.iobase, ring / kLegacyAlign);

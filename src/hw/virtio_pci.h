@@ -9,12 +9,17 @@
 
 namespace reef {
 
+// The largest legacy queue we take (its size is the device's; 1024 entries
+// are a 28 KiB ring of the 256 KiB permanent high zone).
+constexpr u16 kLegacyMaxQueue = 1024;
+
 struct VirtioPci {
     u16 bdf;
     bool modern;
     const char* name;   // "virtio-blk", ...: what the log lines say
     u16 iobase;         // legacy: BAR0
     u32 common, notify, notify_mult, isr, dev;  // modern: flat addresses
+    u32 notify_len;     // modern: bytes of the notify window
 };
 
 // Finds the device's interface (modern when `modern`, else the legacy I/O
@@ -29,8 +34,10 @@ bool virtio_pci_features(VirtioPci& vp, u32 want, u32* got);
 
 // Sets up queue `index` with at most `max_entries` entries (a modern device
 // is given a smaller size; a legacy device's size is fixed) in the
-// permanent high zone. False (device marked FAILED, a log line naming
-// `what`) when the queue has fewer than `min_entries` entries or no memory.
+// permanent high zone. False (device marked FAILED, one log line naming
+// `what`) when the queue has fewer than `min_entries` entries (0: the queue
+// does not exist), a legacy size above kLegacyMaxQueue, a notify address
+// outside the notify window, or no memory.
 bool virtio_pci_queue(VirtioPci& vp, u16 index, u16 min_entries, u16 max_entries, const char* what, VirtQueue* q);
 
 // The device configuration (after the common registers; legacy without

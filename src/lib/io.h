@@ -1,11 +1,37 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
-// Port I/O and typed, named hardware registers (in the spirit of Zircon's hwreg).
-// Only firmware code includes this; host-tested logic talks to interfaces instead.
+// Port I/O, MMIO and typed, named hardware registers (in the spirit of Zircon's
+// hwreg). Firmware code includes this; host-tested logic talks to interfaces
+// instead, except the drivers built against fake devices (REEF_HOST below).
 #pragma once
 #include "lib/types.h"
 
 namespace reef {
 
+#if defined(REEF_HOST)
+// Host builds of the drivers (tagged hosthw in src/sources.list, unit tests
+// only): port I/O and MMIO reach the test's fake devices through these hooks
+// (tests/unit/host_hw.cc); the CPU instructions are no-ops. Pure logic
+// (tagged host, also in the fuzzers) never calls them: it would not link.
+u32 host_port_read(u16 port, u8 size);
+void host_port_write(u16 port, u8 size, u32 v);
+u64 host_mmio_read(u32 addr, u8 size);
+void host_mmio_write(u32 addr, u8 size, u64 v);
+inline void outb(u8 v, u16 port) { host_port_write(port, 1, v); }
+inline void outw(u16 v, u16 port) { host_port_write(port, 2, v); }
+inline void outl(u32 v, u16 port) { host_port_write(port, 4, v); }
+inline u8 inb(u16 port) { return u8(host_port_read(port, 1)); }
+inline u16 inw(u16 port) { return u16(host_port_read(port, 2)); }
+inline u32 inl(u16 port) { return host_port_read(port, 4); }
+inline void cli() {}
+inline void sti() {}
+inline void hlt() {}
+inline void barrier() { asm volatile("" ::: "memory"); }
+
+// A device register in memory space (flat address below 4 GiB): one access
+// of exactly sizeof(T) bytes.
+template <class T> inline T mmio_read(u32 a) { return T(host_mmio_read(a, sizeof(T))); }
+template <class T> inline void mmio_write(u32 a, T v) { host_mmio_write(a, sizeof(T), u64(v)); }
+#else
 [[gnu::always_inline]] static inline void outb(u8 v, u16 port) { asm volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
 [[gnu::always_inline]] static inline void outw(u16 v, u16 port) { asm volatile("outw %0, %1" ::"a"(v), "Nd"(port)); }
 [[gnu::always_inline]] static inline void outl(u32 v, u16 port) { asm volatile("outl %0, %1" ::"a"(v), "Nd"(port)); }
@@ -20,6 +46,12 @@ namespace reef {
 [[gnu::always_inline]] static inline u64 rdtsc() { u32 lo, hi; asm volatile("rdtsc" : "=a"(lo), "=d"(hi)); return (u64(hi) << 32) | lo; }
 [[gnu::always_inline]] static inline u32 save_flags() { u32 f; asm volatile("pushfl; popl %0" : "=rm"(f)); return f; }
 [[gnu::always_inline]] static inline void restore_flags(u32 f) { asm volatile("pushl %0; popfl" ::"g"(f) : "memory", "cc"); }
+
+// A device register in memory space (flat address below 4 GiB): one access
+// of exactly sizeof(T) bytes.
+template <class T> [[gnu::always_inline]] inline T mmio_read(u32 a) { return *reinterpret_cast<volatile T*>(uintptr_t(a)); }
+template <class T> [[gnu::always_inline]] inline void mmio_write(u32 a, T v) { *reinterpret_cast<volatile T*>(uintptr_t(a)) = v; }
+#endif
 
 // A fixed I/O port register of width T.
 template <class T, u16 Port> struct IoReg {

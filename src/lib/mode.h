@@ -42,6 +42,11 @@ template <class T> [[gnu::always_inline]] inline T* rt_flat(T* p) {
     return reinterpret_cast<T*>(RTDATA_BASE + reinterpret_cast<uintptr_t>(p));
 }
 }  // namespace reef
+#elif defined(REEF_HOST)
+// Host builds of the drivers (hosthw in src/sources.list): plain globals,
+// defined by the tests' stand-ins where a driver uses one.
+#define DECLARE_RTVAR(T, name) extern "C" T name
+#define RT(name) (name)
 #endif
 #if defined(REEF_MODE16)
 namespace reef {
@@ -125,5 +130,18 @@ template <class T> struct RtPtr {
     return u32(reinterpret_cast<uintptr_t>(p));
 #endif
 }
+}  // namespace reef
+#endif
+#if defined(REEF_HOST)
+namespace reef {
+// Host builds of the drivers: a plain pointer in the block layer's structures.
+template <class T> struct RtPtr {
+    T* p;
+    static RtPtr of(T* q) { return RtPtr{q}; }
+    T* get() const { return p; }
+    T* operator->() const { return p; }
+    T& operator*() const { return *p; }
+    explicit operator bool() const { return p != nullptr; }
+};
 }  // namespace reef
 #endif
