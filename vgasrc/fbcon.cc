@@ -2,17 +2,16 @@
 // The framebuffer console (vgasrc/fbcon.h): bochs-display (DISPI registers
 // over MMIO) and ramfb (a framebuffer in RAM, configured through fw_cfg).
 // The framebuffer is above 1 MiB: real-mode code reaches it through GS with
-// a flat limit (vgasrc/himem.S), or in virtual-8086 mode through INT 15h
+// a flat limit (vgasrc/flatgs.S), or in virtual-8086 mode through INT 15h
 // AH=87h. docs/vga-bios.md, "Framebuffer console".
 #include "vgasrc/vgaconf.h"
 #if VGA_FB
 #include "lib/bda.h"
 #include "vgasrc/fbcon.h"
+#include "vgasrc/himem.h"
 #include "vgasrc/romlib.h"
 #include "vgasrc/vgahw.h"
 #include "vgasrc/vgarom.h"
-
-extern "C" u32 vga_flat_gs();
 
 namespace reef::vga {
 
@@ -28,7 +27,7 @@ constexpr u16 kTextBytes = 80 * 25 * 2;
 // hw/display/bochs-display.c).
 constexpr u32 kBochsDisplayId = 0x11111234;
 constexpr u16 kClassOtherDisplay = 0x0380;
-constexpr u8 kPciId = 0x00, kPciClass = 0x08, kPciBar2 = 0x18;
+constexpr u8 kPciId = 0x00, kPciClass = 0x08;
 constexpr u32 kDispiMmio = 0x500;
 
 // fw_cfg (QEMU docs/specs/fw_cfg.rst): the file directory, DMA writes.
@@ -56,97 +55,6 @@ ROMVAR FbState g_fb;
 // The 16 text colours as XRGB8888 (the EGA palette the text modes load).
 ROMDATA const u32 kColors[16] = {0x000000, 0x0000AA, 0x00AA00, 0x00AAAA, 0xAA0000, 0xAA00AA, 0xAA5500, 0xAAAAAA,
                                  0x555555, 0x5555FF, 0x55FF55, 0x55FFFF, 0xFF5555, 0xFF55FF, 0xFFFF55, 0xFFFFFF};
-
-// ---- memory above 1 MiB -------------------------------------------------
-
-struct Hi {
-    u16 flags;
-    bool flat;  // GS is flat; else INT 15h AH=87h
-};
-
-Hi hi_begin() {
-    Hi h;
-    asm volatile("pushfw\n\tpopw %0\n\tcli" : "=r"(h.flags)::"memory");
-    h.flat = vga_flat_gs() != 0;
-    return h;
-}
-void hi_end(const Hi& h) { asm volatile("pushw %0\n\tpopfw" ::"r"(h.flags) : "memory", "cc"); }
-
-// Linear address of a stack object (DS = SS in the ROM's services).
-u32 linear(const void* p) { return u32(stack_seg()) * 16 + u16(u32(p)); }
-
-struct MoveDesc {
-    u16 limit, base_lo;
-    u8 base_mid, access, limit_hi, base_hi;
-} PACKED;
-
-// INT 15h AH=87h: `bytes` (even, at most 64 KiB) from src to dst.
-void int15_move(u32 dst, u32 src, u32 bytes) {
-    MoveDesc gdt[6] = {};
-    auto set = [](MoveDesc& d, u32 base) {
-        d.limit = 0xFFFF;
-        d.base_lo = u16(base);
-        d.base_mid = u8(base >> 16);
-        d.access = 0x93;
-        d.base_hi = u8(base >> 24);
-    };
-    set(gdt[2], src);
-    set(gdt[3], dst);
-    u32 ax = 0x8700, cx = bytes / 2, si = u16(u32(&gdt[0]));
-    asm volatile("int $0x15" : "+a"(ax), "+c"(cx), "+S"(si)::"memory", "cc");
-}
-
-// Ascending copy (dst below src, or apart).
-void hi_copy(const Hi& h, u32 dst, u32 src, u32 bytes) {
-    if (h.flat) {
-        u32 n = bytes / 4;
-        asm volatile("pushw %%es\n\tpushw %%gs\n\tpopw %%es\n\taddr32 rep movsl %%gs:(%%esi), %%es:(%%edi)\n\tpopw %%es"
-                     : "+S"(src), "+D"(dst), "+c"(n)::"memory");
-        return;
-    }
-    while (bytes) {
-        u32 n = bytes > 0x10000 ? 0x10000 : bytes;
-        int15_move(dst, src, n);
-        dst += n, src += n, bytes -= n;
-    }
-}
-
-void hi_fill(const Hi& h, u32 dst, u32 val, u32 bytes) {
-    if (h.flat) {
-        u32 n = bytes / 4;
-        asm volatile("pushw %%es\n\tpushw %%gs\n\tpopw %%es\n\taddr32 rep stosl %%eax, %%es:(%%edi)\n\tpopw %%es"
-                     : "+D"(dst), "+c"(n)
-                     : "a"(val)
-                     : "memory");
-        return;
-    }
-    u32 pat[32];
-    for (u16 i = 0; i < 32; i++) pat[i] = val;
-    u32 done = bytes < sizeof(pat) ? bytes : sizeof(pat);
-    hi_copy(h, dst, linear(pat), done);
-    while (done < bytes) {  // doubling what is already there
-        u32 n = bytes - done;
-        if (n > done) n = done;
-        if (n > 0x10000) n = 0x10000;
-        hi_copy(h, dst + done, dst, n);
-        done += n;
-    }
-}
-
-void hi_write16(const Hi& h, u32 addr, u16 v) {
-    if (h.flat) {
-        asm volatile("movw %0, %%gs:(%1)" ::"r"(v), "r"(addr) : "memory");
-        return;
-    }
-    int15_move(addr, linear(&v), 2);
-}
-
-u16 hi_read16(const Hi& h, u32 addr) {
-    u16 v = 0;
-    if (h.flat) asm volatile("movw %%gs:(%1), %0" : "=r"(v) : "r"(addr) : "memory");
-    else int15_move(linear(&v), addr, 2);
-    return v;
-}
 
 // ---- devices ------------------------------------------------------------
 
@@ -240,7 +148,7 @@ void state_write(const FbState& st) {
 bool fb_init(u16 bdf) {
     FbState st{};
     if (bdf && pci_read32(bdf, kPciId) == kBochsDisplayId && pci_read32(bdf, kPciClass) >> 16 == kClassOtherDisplay) {
-        u32 bar0 = pci_read32(bdf, pci::kBar0), bar2 = pci_read32(bdf, kPciBar2);
+        u32 bar0 = pci_read32(bdf, pci::kBar0), bar2 = pci_read32(bdf, pci::kBar2);
         if ((bar0 & 1) || (bar2 & 1) || !(bar0 & pci::kBarMemMask) || !(bar2 & pci::kBarMemMask)) {
             VGA_LOG("vgafb: bochs-display without its memory BARs placed; no display");
             return false;

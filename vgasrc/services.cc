@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 // The INT 10h dispatcher (docs/vga-bios.md lists every function).
 #include "lib/bda.h"
+#include "vgasrc/romlib.h"
 #include "vgasrc/text.h"
 #include "vgasrc/vgaconf.h"
 #include "vgasrc/vgahw.h"
@@ -186,6 +187,53 @@ void alternate(Regs16* r) {
     }
 }
 
+// AH=1Bh: the static functionality table (IBM PS/2 and VGA technical
+// references) and the 64-byte dynamic state at ES:DI.
+namespace state {
+// Modes 00h-07h (bits 0-7 of byte 0), 08h-0Fh, 10h-17h we set.
+constexpr u8 kModes0 = 0x8F, kModes1 = 0x00, kModes2 = VGA_FB ? 0x00 : 0x08;  // 00h-03h, 07h; 13h
+constexpr u8 kScanLines400 = 0x04;   // byte 07h: 400 scan lines (every mode of ours)
+constexpr u8 kMiscFonts = 0x04, kMiscDefaultPalette = 0x08, kMiscCursorEmulation = 0x10, kMiscEgaPalette = 0x20,
+             kMiscColorRegisters = 0x40;
+constexpr u8 kMisc2SaveState = 0x02, kMisc2Blink = 0x04, kMisc2Dcc = 0x08;
+}  // namespace state
+ROMDATA const u8 kStaticFunctionality[16] = {
+    state::kModes0, state::kModes1, state::kModes2, 0, 0, 0, 0, state::kScanLines400,
+    VGA_FB ? 1 : 8, VGA_FB ? 1 : 2,  // character blocks in text modes, active at once
+    state::kMiscDefaultPalette | state::kMiscCursorEmulation | state::kMiscEgaPalette | state::kMiscColorRegisters |
+        (VGA_FB ? 0 : state::kMiscFonts),
+    u8((VGA_FB ? 0 : state::kMisc2SaveState) | state::kMisc2Blink | state::kMisc2Dcc), 0, 0, 0, 0};
+
+void functionality(Regs16* r) {
+    if (r->bx != 0) {
+        VGA_LOG_HEX("vga: INT 10h AH=1Bh: implementation type not 0, BX =", r->bx);
+        return;
+    }
+    u16 seg = r->es, off = r->di;
+    far_fill16(seg, off, 0, 32);
+    far_write<u16>(seg, off, u16(u32(kStaticFunctionality)));
+    far_write<u16>(seg, u16(off + 2), rom_seg());
+    far_move(seg, u16(off + 0x04), kBdaSeg, 0x49, 0x1E);  // BDA 49h-66h: mode to CGA palette
+    Screen s;
+    bool legacy = current_screen(&s);
+    far_write<u8>(seg, u16(off + 0x22), u8(BDA_GET(video_rows) + 1));
+    far_write<u16>(seg, u16(off + 0x23), BDA_GET(char_height));
+    bool mono = BDA_GET(crtc_address) == port::kCrtcMono;
+    far_write<u8>(seg, u16(off + 0x25), mono ? kDccVgaMono : kDccVgaColor);
+    u16 colours = !legacy ? 0 : !s.text ? 256 : mono ? 0 : 16;
+    far_write<u16>(seg, u16(off + 0x27), colours);
+    far_write<u8>(seg, u16(off + 0x29), u8(!legacy ? 1 : s.text && !VGA_FB ? 8 : 1));
+    far_write<u8>(seg, u16(off + 0x2A), 2);  // 400 scan lines
+    u8 charmap = VGA_FB ? 0 : seq_read(seq::kCharMap);
+    far_write<u8>(seg, u16(off + 0x2B), u8((charmap >> 2 & 3) | (charmap >> 3 & 4)));  // map A: attribute bit 3 set
+    far_write<u8>(seg, u16(off + 0x2C), u8((charmap & 3) | (charmap >> 2 & 4)));       // map B
+    u8 flags = u8((BDA_GET(modeset_ctl) & 0x08) | (mono ? 0x04 : 0) |
+                  (BDA_GET(video_ctl) & 0x01 ? 0 : 0x10)  /* AH=12h BL=34h: emulation off */ | (BDA_GET(video_msr) & 0x20));
+    far_write<u8>(seg, u16(off + 0x2D), flags);
+    far_write<u8>(seg, u16(off + 0x31), 3);  // 256 KiB
+    r->al = 0x1B;
+}
+
 void write_string(const Screen& s, Regs16* r) {
     u8 page = r->bh & 7;
     u16 saved = cursor_get(page);
@@ -223,6 +271,11 @@ void int10_dispatch(Regs16* r) {
             r->al = kDccFunction;
         }
         return;
+    }
+    if (fn == 0x1B) return functionality(r);
+    if (fn == 0x1C) {
+        if (VGA_FB) return;  // no VGA registers to save
+        return video_state(r);
     }
     if (fn == 0x10) return palette(r);
     if (fn == 0x11) return fonts(r);

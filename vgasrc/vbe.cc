@@ -4,6 +4,7 @@
 // scan lines, display start, DAC width, palette, the protected-mode
 // interface and DPMS. docs/vga-bios.md.
 #include "lib/bda.h"
+#include "vgasrc/himem.h"
 #include "vgasrc/romlib.h"
 #include "vgasrc/text.h"
 #include "vgasrc/vbe_modes.h"
@@ -50,6 +51,7 @@ ROMDATA const char kRevision[] = "1.0";
 // What init() found; the ROM is still RAM then.
 struct VbeState {
     u32 lfb;
+    u32 mmio;  // BAR 2 (memory), where QEMU's std VGA has its EDID at 0; 0 if none
     u32 vram_bytes;
     u16 max_xres, max_yres;
     u8 max_bpp;
@@ -222,20 +224,9 @@ void restore_hw(u16 seg, u16 off) {
     for (u8 i = 0; i < 9; i++) gc_write(i, far_read<u8>(seg, off++));
 }
 
-void save_restore(Regs16* r) {
+// Saves (`save`) or restores the states of `flags` (state::k*State) at seg:base.
+void state_move(bool save, u16 flags, u16 seg, u16 base) {
     using namespace state;
-    u16 flags = r->cx, seg = r->es, base = r->bx;
-    r->ax = vbe::kStatusOk;
-    if (r->dl == 0) {
-        r->bx = kStateBlocks;
-        return;
-    }
-    if (r->dl > 2) {
-        VGA_LOG_HEX("vga: VBE 4F04h: no such subfunction:", r->dl);
-        r->ax = vbe::kStatusFailed;
-        return;
-    }
-    bool save = r->dl == 1;
     if (save) far_write<u16>(seg, u16(base + kFlags), flags);
     if (flags & kHwState) save ? save_hw(seg, u16(base + kHw)) : restore_hw(seg, u16(base + kHw));
     if (flags & kBdaState) {
@@ -276,6 +267,20 @@ void save_restore(Regs16* r) {
             off = u16(off + 2);
         }
     }
+}
+
+void save_restore(Regs16* r) {
+    r->ax = vbe::kStatusOk;
+    if (r->dl == 0) {
+        r->bx = kStateBlocks;
+        return;
+    }
+    if (r->dl > 2) {
+        VGA_LOG_HEX("vga: VBE 4F04h: no such subfunction:", r->dl);
+        r->ax = vbe::kStatusFailed;
+        return;
+    }
+    state_move(r->dl == 1, r->cx, r->es, r->bx);
 }
 
 // ---- 4F05h-4F0Ah, 4F10h ---------------------------------------------------
@@ -442,9 +447,71 @@ void power(Regs16* r) {
     }
 }
 
+// ---- 4F15h: DDC -------------------------------------------------------------
+// QEMU's std VGA (`edid=on`, the default) has the EDID it makes up at offset
+// 0 of its MMIO BAR 2: block 0 and as many extension blocks as its byte 126
+// says. No EDID header there (virtio-vga's and qxl's BAR 2 is something
+// else, `edid=off`): no DDC.
+namespace ddc {
+constexpr u32 kHeaderLo = 0xFFFFFF00, kHeaderHi = 0x00FFFFFF;  // 00 FF FF FF FF FF FF 00
+constexpr u16 kBlock = 128;
+constexpr u8 kExtensionCount = 126;
+constexpr u16 kLevelDdc2 = 0x0002;  // 4F15h BL=00h: BL bit 1, DDC2 supported
+}  // namespace ddc
+
+u32 edid_base(const Hi& h) {
+    u32 m = rom_read(&g_vbe.mmio);
+    if (!m) return 0;
+    u32 lo = u32(hi_read16(h, m)) | u32(hi_read16(h, m + 2)) << 16;
+    u32 hi = u32(hi_read16(h, m + 4)) | u32(hi_read16(h, m + 6)) << 16;
+    return lo == ddc::kHeaderLo && hi == ddc::kHeaderHi ? m : 0;
+}
+
+void ddc_service(Regs16* r) {
+    Hi h = hi_begin();
+    u32 edid = edid_base(h);
+    r->ax = vbe::kStatusFailed;
+    if (edid && r->bl == 0x00) {
+        r->bx = ddc::kLevelDdc2;  // BH = 0: no time needed to read it
+        r->ax = vbe::kStatusOk;
+    } else if (edid && r->bl == 0x01) {
+        u16 blocks = u16(1 + (hi_read16(h, edid + ddc::kExtensionCount) & 0xFF));
+        if (r->cx == 0 && r->dx < blocks && r->dx < 2) {  // the BAR's EDID window holds two blocks
+            u32 buf[ddc::kBlock / 4];
+            hi_copy(h, linear(buf), edid + u32(r->dx) * ddc::kBlock, ddc::kBlock);
+            hi_end(h);
+            far_move(r->es, r->di, stack_seg(), u16(u32(buf)), ddc::kBlock);
+            r->ax = vbe::kStatusOk;
+            return;
+        }
+        VGA_LOG_HEX("vga: VBE 4F15h: no such EDID block, DX =", r->dx);
+    } else if (edid) {
+        VGA_LOG_HEX("vga: VBE 4F15h: no such subfunction:", r->bl);
+    }
+    hi_end(h);
+}
+
 }  // namespace
 
 bool vbe_present() { return rom_read(&g_vbe.present); }
+
+// INT 10h AH=1Ch: the 4F04h buffer layout without the DISPI part; the size
+// only as large as the states asked for need.
+void video_state(Regs16* r) {
+    using namespace state;
+    u16 flags = u16(r->cx & (kHwState | kBdaState | kDacState));
+    if (r->al == 0x00) {
+        u16 end = flags & kDacState ? kDac + 1 + 768 : flags & kBdaState ? kBda + kBdaVideoLoLen + kBdaVideoHiLen
+                                                                         : kHw + 59;
+        r->bx = u16((end + 63) / 64);
+    } else if (r->al == 0x01 || r->al == 0x02) {
+        state_move(r->al == 0x01, flags, r->es, r->bx);
+    } else {
+        VGA_LOG_HEX("vga: INT 10h AH=1Ch: no such subfunction:", r->al);
+        return;
+    }
+    r->al = 0x1C;
+}
 
 void vbe_disable() {
     if (rom_read(&g_vbe.present)) dispi_write(dispi::kEnable, 0);
@@ -465,6 +532,9 @@ void vbe_init(u16 bdf) {
         outl(pci::kConfEnable | u32(bdf) << 8 | pci::kBar0, ::reef::port::kPciConfAddr);
         u32 bar = inl(::reef::port::kPciConfData);
         if (!(bar & 1)) st.lfb = bar & pci::kBarMemMask;
+        outl(pci::kConfEnable | u32(bdf) << 8 | pci::kBar2, ::reef::port::kPciConfAddr);
+        bar = inl(::reef::port::kPciConfData);
+        if (!(bar & 1)) st.mmio = bar & pci::kBarMemMask;
     } else {
         VGA_LOG_HEX("vga: no Bochs DISPI interface (ID read back):", id);
     }
@@ -490,7 +560,7 @@ void vbe_dispatch(Regs16* r) {
     case 0x09: palette_data(r); break;
     case 0x0A: pm_interface(r); break;
     case 0x10: power(r); break;
-    case 0x15: r->ax = vbe::kStatusFailed; break;  // DDC: std VGA has no DDC channel we drive
+    case 0x15: ddc_service(r); break;
     default:
         VGA_LOG_HEX("vga: VBE function not supported, AL =", r->al);
         r->ax = 0x0100;

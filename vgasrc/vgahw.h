@@ -59,7 +59,7 @@ constexpr u16 kEnabled = 0x01, kGetCaps = 0x02, k8BitDac = 0x20, kLfbEnabled = 0
 
 namespace pci {
 constexpr u32 kConfEnable = 0x80000000;
-constexpr u8 kBar0 = 0x10;
+constexpr u8 kBar0 = 0x10, kBar2 = 0x18;
 constexpr u32 kBarMemMask = 0xFFFFFFF0;
 }  // namespace pci
 

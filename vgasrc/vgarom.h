@@ -56,6 +56,7 @@ void vbe_dispatch(Regs16* r);
 bool vbe_present();
 void vbe_init(u16 bdf);
 void vbe_disable();
+void video_state(Regs16* r);  // INT 10h AH=1Ch (vgasrc/vbe.cc)
 
 }  // namespace reef::vga
 

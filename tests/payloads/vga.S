@@ -236,6 +236,76 @@ int10_tests:
         EQB     r_ebx, $0x08, "BL (VGA colour)"
         TEND
 
+        /* 1Bh: the dynamic state of mode 03h and the static functionality table */
+        CHECK   int10.1b
+        xor     %ax, %ax
+        mov     %ax, %es
+        mov     $state_buf, %di
+        mov     $0x1b00, %ax
+        xor     %bx, %bx
+        INTX    0x10
+        EQB     r_eax, $0x1b, "AL"
+        EQB     state_buf+0x04, $3, "mode"
+        EQW     state_buf+0x05, $80, "columns"
+        EQB     state_buf+0x22, $25, "rows"
+        EQW     state_buf+0x23, $16, "character height"
+        EQB     state_buf+0x25, $0x08, "display combination"
+        EQW     state_buf+0x27, $16, "colours"
+        EQB     state_buf+0x29, $8, "pages"
+        EQB     state_buf+0x2a, $2, "scan lines (400)"
+        push    %es
+        les     state_buf, %si
+        movzbl  %es:(%si), %eax
+        pop     %es
+        and     $0x08, %eax
+        EQ      %eax, $0x08, "static table: mode 03h"
+        push    %es
+        les     state_buf, %si
+        movzbl  %es:2(%si), %eax
+        pop     %es
+        and     $0x08, %eax
+        EQ      %eax, $0x08, "static table: mode 13h"
+        TEND
+
+        /* 1Ch: size, save, change the cursor and DAC entry 1, restore */
+        CHECK   int10.1c
+        mov     $0x1c00, %ax
+        mov     $0x0007, %cx
+        INTX    0x10
+        EQB     r_eax, $0x1c, "AL (size)"
+        movzwl  r_ebx, %eax
+        RANGE   %eax, $1, $32, "BX (64-byte blocks)"
+        CURSOR  5, 7
+        xor     %ax, %ax
+        mov     %ax, %es
+        mov     $0x1c01, %ax
+        mov     $0x0007, %cx
+        mov     $state_buf, %bx
+        INTX    0x10
+        EQB     r_eax, $0x1c, "AL (save)"
+        mov     $0x1010, %ax
+        mov     $1, %bx
+        mov     $0x3f3f, %cx
+        mov     $0x3f, %dh
+        int     $0x10
+        CURSOR  0, 0
+        xor     %ax, %ax
+        mov     %ax, %es
+        mov     $0x1c02, %ax
+        mov     $0x0007, %cx
+        mov     $state_buf, %bx
+        INTX    0x10
+        EQB     r_eax, $0x1c, "AL (restore)"
+        movzwl  0x450, %eax
+        EQ      %eax, $0x0507, "cursor after restore"
+        mov     $0x1015, %ax
+        mov     $1, %bx
+        INTX    0x10
+        EQB     r_edx+1, $0, "DAC 1 red after restore"
+        EQB     r_ecx, $0x2a, "DAC 1 blue after restore"
+        CURSOR  0, 0
+        TEND
+
         CHECK   int10.12.10
         mov     $0x12, %ah
         mov     $0x10, %bl
@@ -512,6 +582,35 @@ vbe_tests:
         VBEOK
         EQDISPI 1, $1024, "DISPI xres after restore"
         EQDISPI 3, $32, "DISPI bpp after restore"
+        TEND
+
+        /* 4F15h: DDC capabilities, then EDID block 0 (QEMU's, at BAR 2) */
+        CHECK   vbe.15
+        xor     %ax, %ax
+        mov     %ax, %es
+        mov     $0x4f15, %ax
+        xor     %bx, %bx
+        xor     %cx, %cx
+        xor     %di, %di
+        INTX    0x10
+        VBEOK
+        mov     $0x4f15, %ax
+        mov     $0x0001, %bx
+        xor     %cx, %cx
+        xor     %dx, %dx
+        mov     $state_buf, %di
+        INTX    0x10
+        VBEOK
+        EQ      state_buf, $0xffffff00, "EDID header"
+        EQ      state_buf+4, $0x00ffffff, "EDID header"
+        xor     %si, %si
+        xor     %al, %al
+1:      addb    state_buf(%si), %al
+        inc     %si
+        cmp     $128, %si
+        jb      1b
+        movzbl  %al, %eax
+        EQ      %eax, $0, "EDID checksum"
         TEND
 
         CHECK   vbe.05
