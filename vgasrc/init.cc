@@ -27,8 +27,10 @@ extern "C" void vga_init(u16 bdf) {
     u16 cs = rom_seg();
     far_write<u16>(0, kIntVideo * 4u, u16(u32(&vga_int10_entry)));
     far_write<u16>(0, kIntVideo * 4u + 2, cs);
-    far_write<u16>(0, kIntFont8Upper * 4u, u16(u32(vga_font8x8 + 128 * 8)));
-    far_write<u16>(0, kIntFont8Upper * 4u + 2, cs);
+    if (!VGA_FB) {  // graphics modes' upper 128 characters; the framebuffer console has none
+        far_write<u16>(0, kIntFont8Upper * 4u, u16(u32(vga_font8x8 + 128 * 8)));
+        far_write<u16>(0, kIntFont8Upper * 4u + 2, cs);
+    }
     BDA_SET(modeset_ctl, u8(0x51));
     set_legacy_mode(kInitialMode);
 }

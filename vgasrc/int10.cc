@@ -228,6 +228,7 @@ void load_font(u16 sseg, u16 soff, u8 height, u16 first, u16 count, u8 block) {
 }
 
 const u8* rom_font(u8 height) {
+    if (VGA_FB) return vga_font8x16;  // the framebuffer console's only font: the others are not linked in
     return height == 8 ? vga_font8x8 : height == 14 ? vga_font8x14 : vga_font8x16;
 }
 

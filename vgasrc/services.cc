@@ -140,10 +140,10 @@ void fonts(Regs16* r) {
             seg = far_read<u16>(0, kIntGraphicsFont * 4u + 2);
             off = far_read<u16>(0, kIntGraphicsFont * 4u);
             break;
-        case 0x02: case 0x05: off = u16(u32(vga_font8x14)); break;
-        case 0x04: off = u16(u32(vga_font8x8 + 128 * 8)); break;
+        case 0x02: case 0x05: off = u16(u32(rom_font(14))); break;
+        case 0x04: off = u16(u32(rom_font(8) + 128 * 8)); break;
         case 0x06: case 0x07: off = u16(u32(vga_font8x16)); break;
-        default: off = u16(u32(vga_font8x8)); break;
+        default: off = u16(u32(rom_font(8))); break;
         }
         r->es = seg;
         r->bp = off;

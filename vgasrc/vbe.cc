@@ -543,6 +543,10 @@ void vbe_init(u16 bdf) {
 }
 
 void vbe_dispatch(Regs16* r) {
+    if (VGA_FB) {  // no VBE on the framebuffer console (yet): none of it is linked in
+        r->ax = vbe::kStatusFailed;
+        return;
+    }
     if (!rom_read(&g_vbe.present) && r->al != 0x00) {
         r->ax = vbe::kStatusFailed;
         return;
