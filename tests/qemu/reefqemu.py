@@ -206,6 +206,28 @@ msg:    .asciz "%s\\r\\n"
     return build_sector(directory, source)
 
 
+ISOLINUX_BIN = "/usr/lib/ISOLINUX/isolinux.bin"
+SYSLINUX_BIOS = "/usr/lib/syslinux/modules/bios"
+
+
+def isolinux_iso(directory, cfg, modules=("ldlinux.c32",), name="isolinux"):
+    """directory/<name>.iso: ISOLINUX (El Torito, no emulation) with
+    `cfg` as isolinux.cfg and the syslinux BIOS modules named."""
+    tree = os.path.join(str(directory), name + "-tree", "isolinux")
+    os.makedirs(tree, exist_ok=True)
+    shutil.copy(ISOLINUX_BIN, tree)
+    for mod in modules:
+        shutil.copy(os.path.join(SYSLINUX_BIOS, mod), tree)
+    with open(os.path.join(tree, "isolinux.cfg"), "w") as f:
+        f.write(cfg)
+    iso = os.path.join(str(directory), name + ".iso")
+    p = subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-o", iso, "-b", "isolinux/isolinux.bin",
+                        "-c", "isolinux/boot.cat", "-no-emul-boot", "-boot-load-size", "4", "-boot-info-table",
+                        os.path.dirname(tree)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    return iso
+
+
 class QemuTimeout(AssertionError):
     pass
 

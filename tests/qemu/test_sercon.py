@@ -12,12 +12,11 @@ integer only) runs the output scenarios with a 2-byte file."""
 import os
 import re
 import shutil
-import subprocess
 import time
 
 import pytest
 
-from reefqemu import SEABIOS, Qemu, build_sector, disk_args, message_sector
+from reefqemu import SEABIOS, Qemu, build_sector, disk_args, isolinux_iso, message_sector
 
 PORT_TEXT = ["-fw_cfg", "name=etc/sercon-port,string=0x3f8"]
 BANNER = "ReefBIOS "
@@ -258,24 +257,14 @@ def test_boot_menu_over_serial_seabios(tmp_path, vga):
 
 
 ISOLINUX_BIN = "/usr/lib/ISOLINUX/isolinux.bin"
-LDLINUX_C32 = "/usr/lib/syslinux/modules/bios/ldlinux.c32"
 
 
 def isolinux_prompt_iso(tmp_path):
     """ISOLINUX without SERIAL in its config: a SAY line and the boot:
     prompt, all through INT 10h, keys through INT 16h."""
-    tree = tmp_path / "iso"
-    (tree / "isolinux").mkdir(parents=True)
-    shutil.copy(ISOLINUX_BIN, tree / "isolinux")
-    shutil.copy(LDLINUX_C32, tree / "isolinux")
-    (tree / "isolinux" / "isolinux.cfg").write_text(
-        "SAY REEF-SAY: config loaded\nPROMPT 1\nTIMEOUT 0\nDEFAULT nothing\nLABEL nothing\n  KERNEL /nothing\n")
-    iso = tmp_path / "prompt.iso"
-    p = subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-o", str(iso), "-b", "isolinux/isolinux.bin",
-                        "-c", "isolinux/boot.cat", "-no-emul-boot", "-boot-load-size", "4", "-boot-info-table",
-                        str(tree)], capture_output=True, text=True)
-    assert p.returncode == 0, p.stderr
-    return str(iso)
+    return isolinux_iso(
+        tmp_path, "SAY REEF-SAY: config loaded\nPROMPT 1\nTIMEOUT 0\nDEFAULT nothing\nLABEL nothing\n"
+        "  KERNEL /nothing\n", name="prompt")
 
 
 @pytest.mark.skipif(not (os.path.exists(ISOLINUX_BIN) and shutil.which("xorriso")), reason="isolinux/xorriso missing")

@@ -112,3 +112,35 @@ def build_vga_grub_image():
     with open(img + ".key", "w") as f:
         f.write(key)
     return img
+
+
+def decode_graphics_text(path, font, cell_w=8, cell_h=16):
+    """The text a graphics-mode screendump shows in `font`'s 8x16 glyphs on
+    a grid of cells whose top may be offset (boot menus centre their rows):
+    for each vertical offset, every cell's pixels not of its most common
+    colour make the glyph; the offset that decodes the most glyphs wins.
+    Returns (width, height, [line strings], y offset); '?' for no glyph."""
+    import collections
+    w, h, px = read_ppm(path)
+    glyphs = {}
+    for code in range(256):
+        glyphs.setdefault(font[code * 16:(code + 1) * 16], code)
+    best = None
+    for oy in range(cell_h):
+        lines, found = [], 0
+        for r in range((h - oy) // cell_h):
+            line = ""
+            for c in range(w // cell_w):
+                x0, y0 = c * cell_w, oy + r * cell_h
+                cell = [[px[((y0 + y) * w + x0 + x) * 3:((y0 + y) * w + x0 + x) * 3 + 3] for x in range(cell_w)]
+                        for y in range(cell_h)]
+                bg = collections.Counter(p for row in cell for p in row).most_common(1)[0][0]
+                bits = bytes(sum(0x80 >> x for x in range(cell_w) if row[x] != bg) for row in cell)
+                g = glyphs.get(bits)
+                if g is not None and g not in BLANKS:
+                    found += 1
+                line += "?" if g is None else " " if g in BLANKS else bytes([g]).decode("cp437")
+            lines.append(line)
+        if best is None or found > best[0]:
+            best = (found, lines, oy)
+    return w, h, best[1], best[2]
