@@ -20,9 +20,9 @@ HCS = {"qemu-xhci": "high", "usb-ehci": "high", "piix3-usb-uhci": "full", "pci-o
 BOOT_TIMEOUT = 60
 # What the BIOS logs for the stalling device, per fake mode.
 STALL_LINE = {
-    "all": r"port \d+( route \w+)?: no device descriptor; skipped",
-    "after-device": r"port \d+( route \w+)?: 1d6b:0bad: no configuration descriptor; skipped",
-    "set-config": r"usb slot \d+: SET_CONFIGURATION 1 failed",
+    "all": r"port \d+( route \w+)?: no device descriptor \(GET_DESCRIPTOR stalled\); skipped",
+    "after-device": r"port \d+( route \w+)?: 1d6b:0bad: no configuration descriptor \(GET_DESCRIPTOR stalled\); skipped",
+    "set-config": r"usb device \d+ \(root port \d+\): SET_CONFIGURATION 1 stalled; skipped",
 }
 
 
