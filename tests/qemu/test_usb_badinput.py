@@ -70,6 +70,8 @@ def test_stalling_device_is_skipped_and_the_disk_boots(bios, tmp_path, hc, which
             pytest.xfail("SeaBIOS did not boot the usb-storage disk next to a stalling device within %ds" % BOOT_TIMEOUT)
         return
     assert booted, text + log
+    # Asked once (the first GET_DESCRIPTOR), not retried.
+    assert len(fake.requests) == 1, fake.requests
     lines = re.findall(r"^.*" + STALL_LINE["all"] + r".*$", log, re.M)
     assert len(lines) == 1, log
     assert re.search(r"^usb-storage\S* \d+:0: QEMU QEMU HARDDISK", log, re.M), log
