@@ -4,8 +4,9 @@ made with QEMU's usb-redir talking to tests/qemu/usbredir_fake.py.
 
 On qemu-xhci, usb-ehci, piix3-usb-uhci and pci-ohci a stalling device and
 a usb-storage disk sit on one controller: the BIOS logs one line for the
-stalling device, skips it and boots the disk within a bounded time.
-SeaBIOS with the same set-up is the floor."""
+stalling device, skips it and boots the disk within a bounded time;
+also when the device sits behind a usb-hub (xHCI, UHCI, OHCI). SeaBIOS
+with the same set-up is the floor."""
 import re
 import time
 
@@ -35,13 +36,18 @@ def disk(tmp_path, text):
     return img
 
 
-def run(bios, tmp_path, hc, mode, which):
-    fake = UsbRedirFake(str(tmp_path / "redir.sock"), mode=mode, speed=HCS[hc])
+def run(bios, tmp_path, hc, mode, which, behind_hub=False):
+    """`behind_hub`: the stalling device (full speed) on port 1 of a usb-hub
+    on root port 1, the disk on root port 2."""
+    fake = UsbRedirFake(str(tmp_path / "redir.sock"), mode=mode, speed="full" if behind_hub else HCS[hc])
     args = ["-M", "pc", "-m", "64M", "-nic", "none", "-S", "-device", "%s,id=usb0" % hc]
-    args += fake.chardev_args()
+    if behind_hub:
+        args += ["-device", "usb-hub,bus=usb0.0,port=1"] + fake.chardev_args(bus="usb0.0,port=1.1")
+    else:
+        args += fake.chardev_args()
     args += ["-drive", "file=%s,format=raw,if=none,id=u0,snapshot=on" % disk(tmp_path, "BOOTED-USB-DISK"),
-             "-device", "usb-storage,drive=u0,bus=usb0.0"]
-    vm = Qemu(bios=bios if which == "reef" else SEABIOS, name="usb-stall-%s-%s-%s" % (hc, mode, which), args=args)
+             "-device", "usb-storage,drive=u0,bus=usb0.0" + (",port=2" if behind_hub else "")]
+    vm = Qemu(bios=bios if which == "reef" else SEABIOS, name="usb-stall-%s-%s-%s%s" % (hc, mode, which, "-hub" if behind_hub else ""), args=args)
     try:
         with vm:
             assert fake.accepted.wait(10), "QEMU did not connect to the usbredir fake"
@@ -86,3 +92,14 @@ def test_device_stalling_later_is_skipped(bios, tmp_path, hc, mode):
     assert len(lines) == 1, log
     if mode == "set-config":
         assert fake.set_configs == [1], fake.set_configs
+
+
+@pytest.mark.parametrize("hc", ["qemu-xhci", "piix3-usb-uhci", "pci-ohci"])
+def test_stalling_device_behind_a_hub_is_skipped(bios, tmp_path, hc):
+    """The same device on a usb-hub's port: one line, the hub and the disk
+    on the next root port still work."""
+    booted, took, text, log, fake = run(bios, tmp_path, hc, "all", "reef", behind_hub=True)
+    assert booted, text + log
+    assert len(fake.requests) == 1, fake.requests
+    lines = re.findall(r"^.*" + STALL_LINE["all"] + r".*$", log, re.M)
+    assert len(lines) == 1, log
