@@ -24,6 +24,7 @@ STALL_LINE = {
     "all": r"port \d+( route \w+)?: no device descriptor \(GET_DESCRIPTOR stalled\); skipped",
     "after-device": r"port \d+( route \w+)?: 1d6b:0bad: no configuration descriptor \(GET_DESCRIPTOR stalled\); skipped",
     "set-config": r"usb device \d+ \(root port \d+\): SET_CONFIGURATION 1 stalled; skipped",
+    "bulk": r"^usb-storage \d+:0: does not answer; skipped",
 }
 
 
@@ -83,7 +84,7 @@ def test_stalling_device_is_skipped_and_the_disk_boots(bios, tmp_path, hc, which
     assert re.search(r"^usb-storage\S* \d+:0: QEMU QEMU HARDDISK", log, re.M), log
 
 
-@pytest.mark.parametrize("mode", ["after-device", "set-config"])
+@pytest.mark.parametrize("mode", ["after-device", "set-config", "bulk"])
 @pytest.mark.parametrize("hc", sorted(HCS))
 def test_device_stalling_later_is_skipped(bios, tmp_path, hc, mode):
     booted, took, text, log, fake = run(bios, tmp_path, hc, mode, "reef")
@@ -92,6 +93,8 @@ def test_device_stalling_later_is_skipped(bios, tmp_path, hc, mode):
     assert len(lines) == 1, log
     if mode == "set-config":
         assert fake.set_configs == [1], fake.set_configs
+    if mode == "bulk":
+        assert 0 < fake.bulk <= 8, fake.bulk
 
 
 @pytest.mark.parametrize("hc", ["qemu-xhci", "piix3-usb-uhci", "pci-ohci"])

@@ -10,11 +10,14 @@ answers control requests according to `mode`:
 * "all": every control transfer stalls, from the first GET_DESCRIPTOR;
 * "after-device": the device descriptor is returned, then everything stalls;
 * "set-config": descriptors of a mass-storage (Bulk-Only) interface are
-  returned, SET_CONFIGURATION stalls.
+  returned, SET_CONFIGURATION stalls;
+* "bulk": the mass-storage device configures (GET MAX LUN stalls: one
+  LUN; CLEAR_FEATURE(ENDPOINT_HALT) and Bulk-Only Mass Storage Reset
+  succeed), every bulk transfer stalls.
 
 SET_ADDRESS never reaches the fake (QEMU answers it itself). What the fake
 was asked is kept in `requests` as (bmRequestType, bRequest, wValue) tuples.
-Bulk transfers stall."""
+Bulk transfers stall in every mode."""
 import os
 import socket
 import struct
@@ -31,7 +34,7 @@ CAP_CONNECT_DEVICE_VERSION, CAP_EP_INFO_MAX_PACKET_SIZE, CAP_64BIT_IDS, CAP_32BI
 OUR_CAPS = (1 << CAP_CONNECT_DEVICE_VERSION) | (1 << CAP_EP_INFO_MAX_PACKET_SIZE) | (1 << CAP_64BIT_IDS) | \
     (1 << CAP_32BIT_BULK_LENGTH)
 VID, PID = 0x1D6B, 0x0BAD
-MODES = ("all", "after-device", "set-config")
+MODES = ("all", "after-device", "set-config", "bulk")
 
 
 def device_descriptor(speed):
@@ -54,6 +57,7 @@ class UsbRedirFake:
         self.path, self.mode, self.speed = path, mode, speed
         self.requests = []
         self.set_configs = []
+        self.bulk = 0  # bulk transfers asked for
         self.accepted = threading.Event()  # QEMU connected
         self.connected = threading.Event()  # device_connect sent
         self.error = None
@@ -148,8 +152,10 @@ class UsbRedirFake:
             return STATUS_STALL, b""
         if rtype == 0x80 and req == 6 and value >> 8 == 1:
             return STATUS_SUCCESS, device_descriptor(self.speed)[:length]
-        if self.mode == "set-config" and rtype == 0x80 and req == 6 and value >> 8 == 2:
+        if self.mode in ("set-config", "bulk") and rtype == 0x80 and req == 6 and value >> 8 == 2:
             return STATUS_SUCCESS, config_descriptor(self.speed)[:length]
+        if self.mode == "bulk" and (rtype, req) in ((0x02, 1), (0x21, 0xFF)):
+            return STATUS_SUCCESS, b""  # CLEAR_FEATURE(ENDPOINT_HALT), Bulk-Only Mass Storage Reset
         return STATUS_STALL, b""
 
     def _handle(self, ptype, pid, body):
@@ -162,13 +168,14 @@ class UsbRedirFake:
         elif ptype == SET_CONFIGURATION:
             self.set_configs.append(body[0])
             self.requests.append((0x00, 9, body[0]))
-            ok = self.mode != "set-config" and self.mode != "all"
+            ok = self.mode in ("after-device", "bulk")
             self._send(CONFIGURATION_STATUS, struct.pack("<BB", STATUS_SUCCESS if ok else STATUS_STALL, body[0]), pid)
         elif ptype == GET_CONFIGURATION:
             self._send(CONFIGURATION_STATUS, struct.pack("<BB", STATUS_STALL, 0), pid)
         elif ptype == SET_ALT_SETTING or ptype == GET_ALT_SETTING:
             self._send(ALT_SETTING_STATUS, struct.pack("<BBB", STATUS_STALL, body[0], 0), pid)
         elif ptype == BULK_PACKET:
+            self.bulk += 1
             hdr = bytearray(body[:10] if len(body) >= 10 else body[:8])
             hdr[1] = STATUS_STALL
             hdr[2:4] = b"\0\0"
