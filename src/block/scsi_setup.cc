@@ -20,8 +20,11 @@ bool scsi_register_lun(Drive& d, u16 bdf, u16 target, u32 lun, const char* name)
         return false;
     }
     if (ps != ScsiProbeStatus::kOk) {
-        dlog(1, "%s: %d:%u: %s %s %s; skipped\n", name, target, lun, pr.inq.vendor, pr.inq.product,
-             ps == ScsiProbeStatus::kNotReady ? "not ready" : "does not answer");
+        const char* what = ps == ScsiProbeStatus::kNotReady ? "not ready" : "does not answer";
+        if (pr.inq.vendor[0] || pr.inq.product[0])
+            dlog(1, "%s %d:%u: %s %s %s; skipped\n", name, target, lun, pr.inq.vendor, pr.inq.product, what);
+        else  // not even INQUIRY: no names to show
+            dlog(1, "%s %d:%u: %s; skipped\n", name, target, lun, what);
         return false;
     }
     if (!scsi_fill_drive(d, pr, name)) return false;

@@ -18,6 +18,18 @@ u8 get_descriptor(UsbDevice& d, u8 type, u32 buf, u16 len) {
     return usb_control(d, s, buf);
 }
 
+// The one line a device that fails enumeration gets (stalls included).
+UsbEnumResult no_device_descriptor(const char* where, u8 cc) {
+    dlog(1, "%s: no device descriptor (GET_DESCRIPTOR %s); skipped\n", where, xhci::cc_text(cc));
+    return UsbEnumResult::kSkipped;
+}
+
+UsbEnumResult no_config_descriptor(const char* where, u16 vid, u16 pid, u8 cc) {
+    dlog(1, "%s: %04x:%04x: no configuration descriptor (GET_DESCRIPTOR %s); skipped\n", where, vid, pid,
+         xhci::cc_text(cc));
+    return UsbEnumResult::kSkipped;
+}
+
 bool set_mps0(UsbDevice& d, u16 mps) {
     switch (d.kind) {
     case UsbHcKind::kEhci: return ehci_set_mps0(d, mps);
@@ -53,8 +65,9 @@ bool usb_configure(UsbDevice& d, const UsbInterfaceInfo& info, u8 hub_ports, u8 
     if (!ok) return false;
     UsbSetup s{usb::kDirOut | usb::kTypeStandard | usb::kRecipDevice, usb::kReqSetConfiguration, info.config_value, 0,
                0};
-    if (usb_control(d, s, 0) != xhci::kCcSuccess) {
-        dlog(1, "usb slot %u: SET_CONFIGURATION %u failed\n", d.slot, info.config_value);
+    if (u8 cc = usb_control(d, s, 0); cc != xhci::kCcSuccess) {
+        dlog(1, "usb device %u (root port %u): SET_CONFIGURATION %u %s; skipped\n", d.slot, d.port, info.config_value,
+             xhci::cc_text(cc));
         return false;
     }
     d.iface = info.number;
@@ -110,29 +123,28 @@ UsbEnumResult usb_enumerate(UsbDevice& d, const char* where, UsbInterfaceInfo* h
     alignas(16) u8 buf[kConfigBufLen];
     u32 b = u32(reinterpret_cast<uintptr_t>(buf));
     __builtin_memset(buf, 0, sizeof(buf));
-    if (get_descriptor(d, usb::kDescDevice, b, 8) != xhci::kCcSuccess) {
-        dlog(1, "%s: no device descriptor; skipped\n", where);
-        return UsbEnumResult::kSkipped;
-    }
+    if (u8 cc = get_descriptor(d, usb::kDescDevice, b, 8); cc != xhci::kCcSuccess)
+        return no_device_descriptor(where, cc);
     u16 mps = usb_mps0_from_desc(d.speed, buf[usb::kDevMaxPacket0]);
     if (!mps) {
         dlog(1, "%s: bMaxPacketSize0 %u is not valid at this speed; skipped\n", where, buf[usb::kDevMaxPacket0]);
         return UsbEnumResult::kSkipped;
     }
     if (mps != d.mps0 && !set_mps0(d, mps)) return UsbEnumResult::kSkipped;
-    if (get_descriptor(d, usb::kDescDevice, b, usb::kDeviceDescLen) != xhci::kCcSuccess) return UsbEnumResult::kSkipped;
+    if (u8 cc = get_descriptor(d, usb::kDescDevice, b, usb::kDeviceDescLen); cc != xhci::kCcSuccess)
+        return no_device_descriptor(where, cc);
     u16 vid = u16(buf[usb::kDevVendor] | buf[usb::kDevVendor + 1] << 8);
     u16 pid = u16(buf[usb::kDevProduct] | buf[usb::kDevProduct + 1] << 8);
     u8 dev_class = buf[usb::kDevClass];
     __builtin_memset(buf, 0, sizeof(buf));
-    if (get_descriptor(d, usb::kDescConfig, b, usb::kConfigDescLen) != xhci::kCcSuccess) {
-        dlog(1, "%s: %04x:%04x: no configuration descriptor; skipped\n", where, vid, pid);
-        return UsbEnumResult::kSkipped;
-    }
+    if (u8 cc = get_descriptor(d, usb::kDescConfig, b, usb::kConfigDescLen); cc != xhci::kCcSuccess)
+        return no_config_descriptor(where, vid, pid, cc);
     u16 total = u16(buf[2] | buf[3] << 8);
     u16 len = u16(min<u32>(total, kConfigBufLen));
-    if (len > usb::kConfigDescLen && get_descriptor(d, usb::kDescConfig, b, len) != xhci::kCcSuccess)
-        return UsbEnumResult::kSkipped;
+    if (len > usb::kConfigDescLen) {
+        if (u8 cc = get_descriptor(d, usb::kDescConfig, b, len); cc != xhci::kCcSuccess)
+            return no_config_descriptor(where, vid, pid, cc);
+    }
     static const char* const kSpeed[] = {"?", "full", "low", "high", "super"};
     dlog(2, "%s: %04x:%04x class %02x, %s speed\n", where, vid, pid, dev_class,
          kSpeed[u8(d.speed) <= 4 ? u8(d.speed) : 0]);

@@ -26,6 +26,20 @@ constexpr u8 kTrbNormal = 1, kTrbSetup = 2, kTrbData = 3, kTrbStatus = 4, kTrbLi
 // Completion codes (event status bits 31:24).
 constexpr u8 kCcInvalid = 0, kCcSuccess = 1, kCcDataBuffer = 2, kCcBabble = 3, kCcTransaction = 4, kCcTrbError = 5,
              kCcStall = 6, kCcShortPacket = 13, kCcTimeout = 0xFF /* ours: no event came */;
+// What a failed transfer's completion code means, for log lines (every
+// controller's driver maps its status bits to these codes).
+constexpr const char* cc_text(u8 cc) {
+    switch (cc) {
+    case kCcSuccess: return "done";
+    case kCcStall: return "stalled";
+    case kCcTimeout: return "timed out";
+    case kCcBabble: return "babbled";
+    case kCcTransaction: return "transaction error";
+    case kCcDataBuffer: return "buffer error";
+    case kCcShortPacket: return "short";
+    default: return "failed";
+    }
+}
 constexpr u32 kTrbMaxLen = 0x10000;  // one TRB's buffer: at most 64 KiB, not across a 64 KiB boundary
 constexpr u32 kTdSizeShift = 17, kTdSizeMax = 31;
 }  // namespace xhci

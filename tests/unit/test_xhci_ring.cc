@@ -77,3 +77,10 @@ TEST(XhciRing, EndpointInterval) {
     EXPECT_EQ(xhci_ep_interval(false, 1), 0);
     EXPECT_EQ(xhci_ep_interval(false, 200), 15);
 }
+
+TEST(XhciRing, CompletionCodesNameAStallForLogLines) {
+    EXPECT_STREQ(xhci::cc_text(xhci::kCcStall), "stalled");
+    EXPECT_STREQ(xhci::cc_text(xhci::kCcTimeout), "timed out");
+    EXPECT_STREQ(xhci::cc_text(xhci::kCcTransaction), "transaction error");
+    EXPECT_STREQ(xhci::cc_text(0x42), "failed");
+}
